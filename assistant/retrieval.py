@@ -1,0 +1,115 @@
+"""The hybrid retriever: dense (Chroma) and keyword (stemmed BM25) legs fused by
+reciprocal rank fusion, as a LangChain BaseRetriever."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict, PrivateAttr
+
+from assistant.keyword import KeywordIndex
+from assistant.language import content_stems, detect_language
+from assistant.passages import Passage
+from assistant.store import PassageIndex
+
+# Fusion weights per question language, tuned on evals/dev.jsonl + gold retrieval (see
+# benchmarks/RESULTS.md): the Dutch-stemmed keyword leg is strong for Dutch questions and
+# mostly noise for English ones, where the multilingual dense leg carries the match.
+RRF_K = 10
+WEIGHTS = {"nl": (1.0, 2.0), "en": (1.0, 0.2)}  # (dense, keyword)
+CANDIDATES = 30  # per leg, before fusion
+REVISION_TTL_S = 5.0  # how often a server-backed catalog checks for a new revision
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    score: float  # fused RRF score
+    dense: float  # cosine similarity of the dense leg (0 when the dense leg missed it)
+    keyword: float  # BM25 score (0 when the keyword leg missed it)
+    coverage: float  # share of the question's content words found in the passage
+
+    def to_dict(self) -> dict:
+        d = self.passage.to_dict()
+        d.update(score=round(self.score, 6), dense=round(self.dense, 4),
+                 keyword=round(self.keyword, 4), coverage=round(self.coverage, 3))
+        return d
+
+
+class Catalog:
+    """Every passage by id plus the keyword index, rebuilt when the collection changes."""
+
+    def __init__(self, index: PassageIndex | None, passages: list[Passage] | None = None) -> None:
+        self.index = index
+        self._lock = threading.Lock()
+        self._checked = 0.0
+        self._load(index.revision() if index else "", passages)
+
+    def _load(self, revision: str, passages: list[Passage] | None = None) -> None:
+        if passages is None:
+            passages = self.index.all_passages()
+        self.by_id = {p.id: p for p in passages}
+        self.keyword = KeywordIndex(passages)
+        self.revision = revision
+
+    def fresh(self) -> Catalog:
+        if self.index is None or self.index._client is None:  # embedded: a generation never changes
+            return self
+        now = time.monotonic()
+        if now - self._checked < REVISION_TTL_S:
+            return self
+        with self._lock:
+            self._checked = now
+            rev = self.index.refresh_revision()
+            if rev != self.revision:
+                self._load(rev)
+        return self
+
+
+class HybridRetriever(BaseRetriever):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    catalog: Catalog
+    embeddings: Embeddings
+    k: int = 6
+    dense_only: bool = False
+    keyword_only: bool = False
+    _timing: threading.local = PrivateAttr(default_factory=threading.local)
+
+    def search(self, query: str, k: int | None = None) -> list[Hit]:
+        k = k or self.k
+        catalog = self.catalog.fresh()
+        n = max(CANDIDATES, k)
+        dense: list[tuple[str, float]] = []
+        if not self.keyword_only:
+            dense = catalog.index.dense_search(self.embeddings.embed_query(query), n)
+        keyword = [] if self.dense_only else catalog.keyword.search(query, n)
+        fused: dict[str, float] = {}
+        for weight, leg in zip(WEIGHTS[detect_language(query)], (dense, keyword), strict=True):
+            for rank, (pid, _) in enumerate(leg):
+                fused[pid] = fused.get(pid, 0.0) + weight / (RRF_K + rank + 1)
+        dense_s, kw_s = dict(dense), dict(keyword)
+        q = set(content_stems(query))
+        hits = []
+        for pid, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]:
+            passage = catalog.by_id.get(pid)
+            if passage is None:
+                continue
+            cov = len(q & catalog.keyword.stems.get(pid, set())) / len(q) if q else 0.0
+            hits.append(Hit(passage, score, dense_s.get(pid, 0.0), kw_s.get(pid, 0.0), cov))
+        return hits
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [hit_to_document(h) for h in self.search(query)]
+
+
+def hit_to_document(hit: Hit) -> Document:
+    return Document(page_content=hit.passage.text, id=hit.passage.id, metadata=hit.to_dict())
