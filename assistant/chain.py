@@ -16,7 +16,7 @@ from assistant.answer import DECLINE, Answer, Citation
 from assistant.generators.base import Draft, Generator, GeneratorError
 from assistant.grounding import CITE_RE, parse_cited, supported
 from assistant.language import detect_language
-from assistant.relevance import assess
+from assistant.relevance import Gate, assess
 from assistant.retrieval import Catalog, Hit, HybridRetriever
 from assistant.safety import clean_question
 
@@ -28,8 +28,7 @@ class ChainParts:
     retriever: HybridRetriever
     catalog: Catalog
     fallback: Generator  # extractive: used when an LLM generator fails
-    dense_min: float
-    coverage_min: float
+    gate: Gate
 
 
 def _ms(t0: float) -> float:
@@ -61,8 +60,7 @@ def retrieve(parts: ChainParts, state: dict) -> dict:
     t = time.perf_counter()
     state["hits"] = parts.retriever.search(state["search_query"], state.get("k") or parts.retriever.k)
     state["verdict"] = assess(state["search_query"], state["language"], state["hits"],
-                              parts.catalog.fresh().keyword.vocabulary,
-                              dense_min=parts.dense_min, coverage_min=parts.coverage_min)
+                              parts.catalog.fresh().keyword.vocabulary, parts.gate)
     state["timings"]["retrieve"] = _ms(t)
     return state
 

@@ -58,7 +58,7 @@ def topic_coverage(engine: Engine, topic: str, k: int | None = None) -> Coverage
     hits = engine.retriever.search(topic, k or COVERAGE_K)
     lang = detect_language(topic)
     vocab = engine.catalog.fresh().keyword.vocabulary
-    verdict = assess(topic, lang, hits, vocab, engine.parts.dense_min, engine.parts.coverage_min)
+    verdict = assess(topic, lang, hits, vocab, engine.parts.gate)
     if not verdict.answerable:
         return Coverage(topic, False, reason=verdict.reason)
     groups: dict[str, Group] = {}

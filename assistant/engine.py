@@ -12,7 +12,7 @@ from assistant.coverage import Coverage, corpus_overview, topic_coverage
 from assistant.embeddings import get_embeddings
 from assistant.generators import Generator, GeneratorError, make_generator
 from assistant.generators.extractive import ExtractiveGenerator
-from assistant.relevance import COVERAGE_MIN, DENSE_MIN
+from assistant.relevance import Gate
 from assistant.retrieval import Catalog, Hit, HybridRetriever
 from assistant.safety import clean_question
 from assistant.settings import Settings
@@ -35,9 +35,7 @@ class Engine:
         self._generators: dict[str, Generator] = {"extractive": self.extractive}
         self._lock = threading.Lock()
         self.parts = ChainParts(
-            retriever=self.retriever, catalog=self.catalog, fallback=self.extractive,
-            dense_min=settings.min_dense or DENSE_MIN,
-            coverage_min=settings.min_coverage or COVERAGE_MIN,
+            retriever=self.retriever, catalog=self.catalog, fallback=self.extractive, gate=Gate(),
         )
         self.chain = build_chain(self.parts)
 

@@ -66,7 +66,7 @@ def _sentences(line: str) -> list[CitedSentence]:
     out = []
     for sentence in split_sentences(line):
         nums = [int(n) for m in CITE_RE.finditer(sentence) for n in m.group(1).split(",")]
-        written = CITE_RE.sub("", sentence).rstrip()
+        written = re.sub(r"\s+([.,;:!?])", r"\1", CITE_RE.sub("", sentence)).rstrip()
         out.append(CitedSentence(_clean_claim(written), nums, written))
     return out
 

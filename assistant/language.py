@@ -39,7 +39,30 @@ _QUESTION_WORDS = {
     "list", "give", "please", "known", "noemen", "vermeld", "vermeldt", "genoemde", "gaat",
 }
 
-STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | _QUESTION_WORDS
+# bm25s's English list has only 33 words; questions need the usual function words too
+_EN_FUNCTION = set("""
+about above after again against all also am any anything because been before being below
+between both can cannot could did do does doing done down during each either else even ever
+every few further had has have having he her here hers herself him himself his i if its itself
+just let lets may me might more most much must my myself neither nor now of off once only other
+ought our ours ourselves out over own same shall she should so some something such than that
+thats them themselves then there these they those through too under until up upon us very was
+we were what whatever when whenever where whether which while who whom whose why will with
+within without would yet you your yours yourself yourselves one ones get gets got make makes
+made way ways kind kinds thing things lot lots many really currently
+""".split())
+_NL_FUNCTION = set("""
+aan af al alle alles als altijd andere ben bij daar daarom daarna daarvan daarvoor dan dat de
+deze die dit doch doen door dus een eens en enkele er erg ge geen geweest haar had heb hebben
+heeft hem het hier hij hoe hun iemand iets ik in is ja je jou jouw kan kon kunnen maar me meer
+men met mij mijn moet moeten na naar niet niets nog nu of om omdat onder ons ook op over reeds te
+tegen toch toen tot u uit uw van veel voor want waren was wat we wel werd wezen wie wil worden
+wordt zal ze zelf zich zij zijn zo zonder zou zouden zullen welke welk waarbij waarin waarop
+waarmee waarvoor daarbij daarmee daarin hierbij hiervan hierover precies eigenlijk gewoon
+""".split())
+
+STOPWORDS = (frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | _QUESTION_WORDS
+             | frozenset(_EN_FUNCTION) | frozenset(_NL_FUNCTION))
 
 
 def tokens(text: str) -> list[str]:

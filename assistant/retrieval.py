@@ -13,6 +13,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
+from assistant.glossary import to_dutch
 from assistant.keyword import KeywordIndex
 from assistant.language import content_stems, detect_language
 from assistant.passages import Passage
@@ -22,7 +23,7 @@ from assistant.store import PassageIndex
 # benchmarks/RESULTS.md): the Dutch-stemmed keyword leg is strong for Dutch questions and
 # mostly noise for English ones, where the multilingual dense leg carries the match.
 RRF_K = 10
-WEIGHTS = {"nl": (1.0, 2.0), "en": (1.0, 0.2)}  # (dense, keyword)
+WEIGHTS = {"nl": (1.0, 2.0), "en": (1.0, 1.5)}  # (dense, keyword)
 CANDIDATES = 30  # per leg, before fusion
 REVISION_TTL_S = 5.0  # how often a server-backed catalog checks for a new revision
 
@@ -86,16 +87,19 @@ class HybridRetriever(BaseRetriever):
         k = k or self.k
         catalog = self.catalog.fresh()
         n = max(CANDIDATES, k)
+        lang = detect_language(query)
+        # English questions reach the Dutch keyword leg through the glossary
+        kw_query = query if lang == "nl" else to_dutch(query, catalog.keyword.vocabulary)
         dense: list[tuple[str, float]] = []
         if not self.keyword_only:
             dense = catalog.index.dense_search(self.embeddings.embed_query(query), n)
-        keyword = [] if self.dense_only else catalog.keyword.search(query, n)
+        keyword = [] if self.dense_only else catalog.keyword.search(kw_query, n)
         fused: dict[str, float] = {}
-        for weight, leg in zip(WEIGHTS[detect_language(query)], (dense, keyword), strict=True):
+        for weight, leg in zip(WEIGHTS[lang], (dense, keyword), strict=True):
             for rank, (pid, _) in enumerate(leg):
                 fused[pid] = fused.get(pid, 0.0) + weight / (RRF_K + rank + 1)
         dense_s, kw_s = dict(dense), dict(keyword)
-        q = set(content_stems(query))
+        q = set(content_stems(kw_query))
         hits = []
         for pid, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]:
             passage = catalog.by_id.get(pid)

@@ -26,9 +26,6 @@ class Settings:
     generator: str = "extractive"  # extractive | llamacpp | openai
     k: int = 6  # passages handed to the generator
     max_k: int = 20
-    # relevance gate, calibrated on evals/dev.jsonl (see evals/README.md)
-    min_dense: float = 0.0
-    min_coverage: float = 0.0
     # LLM generators
     llm_model_path: str = ""
     llm_threads: int = 2

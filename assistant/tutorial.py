@@ -12,6 +12,7 @@ from assistant.chain import ChainParts, build_chain
 from assistant.embeddings import get_embeddings
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.language import content_stems
+from assistant.relevance import OPEN_GATE
 from assistant.passages import Passage
 from assistant.retrieval import Catalog, Hit
 from assistant.safety import clean_question
@@ -81,7 +82,7 @@ class TutorialPipeline:
         self.generator = ExtractiveGenerator(self.catalog)
         # the tutorial has no relevance threshold: it answers from whatever it retrieved
         self.parts = ChainParts(retriever=self.retriever, catalog=self.catalog,
-                                fallback=self.generator, dense_min=0.0, coverage_min=0.0)
+                                fallback=self.generator, gate=OPEN_GATE)
         self.chain = build_chain(self.parts)
 
     def ask(self, question: str, history: list[dict] | None = None) -> Answer:

@@ -19,6 +19,10 @@ MAX_PASSAGES = 3
 MAX_QUOTES = 6
 WHOLE_IF_WORDS = 70  # short passages are quoted whole
 RELATIVE_SCORE = 0.75  # a passage below this share of the top fused score is not used
+EARLIER_WEIGHT = 0.3
+_ANAPHORIC = re.compile(
+    r"^\W*(dit|deze|daar\w*|hier\w*|zij|ze|met name|ook|bovendien|de bovengenoemde)\b"
+    r"|^\W*(\w+\W+){0,7}?(daar|daarmee|daardoor|hierdoor|bovengenoemde)\b", re.I)
 _LIST_RE = re.compile(r"(^|\n)\s*(•|-|\d\))\s|\b1\)\s.*\b2\)\s", re.S)
 
 
@@ -49,17 +53,32 @@ class ExtractiveGenerator:
         return rewrite_followup(question, history)
 
     def units(self, text: str) -> list[str]:
+        """Sentences, a source reference kept with the sentence it belongs to."""
         if _LIST_RE.search(text):
             return [text]  # lists stay whole
-        return [u for u in split_sentences(text) if not _is_ref_only(u)]
+        out: list[str] = []
+        for u in split_sentences(text):
+            if _is_ref_only(u) and out:
+                out[-1] = out[-1] + " " + u
+            elif not _is_ref_only(u):
+                out.append(u)
+        return out
 
     def select(self, question: str, hits: list[Hit]) -> list[tuple[int, str]]:
         """(hit number, verbatim quote) in answer order."""
         if not hits:
             return []
         idf = self._idf()
-        q = set(content_stems(question))
-        qweight = sum(idf.get(s, 1.0) for s in q) or 1.0
+        # a rewritten follow-up is "follow-up? earlier question": its own words weigh most
+        own, _, earlier = question.partition("? ")
+        weights = {s: EARLIER_WEIGHT for s in content_stems(earlier)}
+        weights.update({s: 1.0 for s in content_stems(own)})
+        total = sum(idf.get(s, 1.0) * w for s, w in weights.items()) or 1.0
+
+        def score(unit: str) -> float:
+            stems = set(content_stems(unit))
+            return sum(idf.get(s, 1.0) * w for s, w in weights.items() if s in stems) / total
+
         top = hits[0].score
         picked: list[tuple[int, str]] = []
         for n, hit in enumerate(hits[:MAX_PASSAGES], start=1):
@@ -72,13 +91,16 @@ class ExtractiveGenerator:
             if len(text.split()) <= WHOLE_IF_WORDS:
                 chosen = units
             else:
-                scored = [sum(idf.get(s, 1.0) for s in q & set(content_stems(u))) / qweight
-                          for u in units]
+                scored = [score(u) for u in units]
                 best = max(scored)
-                if best == 0:
-                    chosen = units[:2]
-                else:
-                    chosen = [u for u, s in zip(units, scored, strict=True) if s >= 0.6 * best][:3]
+                keep = 3 if n == 1 else 1  # lower-ranked passages add their best sentence only
+                idx = sorted(range(len(units)), key=lambda i: -scored[i])[:keep]
+                idx = [i for i in idx if scored[i] >= 0.6 * best] if best > 0 else [0]
+                # a sentence that points back ("Dit...", "daar") needs the one before it, and a
+                # sentence followed by one that points back gets that one too
+                extra = {i + 1 for i in idx if i + 1 < len(units) and _ANAPHORIC.match(units[i + 1])}
+                extra |= {i - 1 for i in idx if i > 0 and _ANAPHORIC.match(units[i])}
+                chosen = [units[i] for i in sorted(set(idx) | extra)]
             # one line per quote: the answer is checked line by line
             picked.extend((n, " ".join(u.split())) for u in chosen)
             if len(picked) >= MAX_QUOTES:
