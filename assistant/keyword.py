@@ -6,8 +6,19 @@ from __future__ import annotations
 import bm25s
 import numpy as np
 
-from assistant.language import content_stems
+from assistant.language import STOPWORDS, content_stems, decompound, stem, tokens
 from assistant.passages import Passage
+
+
+def expand_query(query: str, vocabulary: set[str]) -> list[str]:
+    """Stemmed query words the index knows; an unknown compound adds its known parts."""
+    out = []
+    for word in tokens(query):
+        if word in STOPWORDS or len(word) < 2 or word.isdigit():
+            continue
+        s = stem([word])[0]
+        out.extend([s] if s in vocabulary else decompound(word, vocabulary))
+    return out
 
 
 class KeywordIndex:
@@ -22,7 +33,7 @@ class KeywordIndex:
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(id, BM25 score) best first; only passages sharing a word with the query."""
-        q = [t for t in content_stems(query) if t in self.vocabulary]
+        q = expand_query(query, self.vocabulary)
         if not q or not self.ids:
             return []
         scores = self._bm25.get_scores(q)

@@ -89,3 +89,26 @@ def detect_language(text: str) -> str:
     nl = sum(w in _NL_MARKERS for w in words)
     en = sum(w in _EN_MARKERS for w in words)
     return "en" if en > nl else "nl"
+
+
+MIN_PART = 4  # shortest part a Dutch compound is split into
+
+
+def decompound(word: str, vocabulary: set[str]) -> list[str]:
+    """Stems of the known parts of a Dutch compound ("platformwerk" -> platform, werk), or []
+    when no split gives a known part. Dutch glues words together, often with a linking s or e."""
+    word = word.casefold()
+    best: list[str] = []
+    for i in range(MIN_PART, len(word) - MIN_PART + 1):
+        head, tail = word[:i], word[i:]
+        if head in STOPWORDS:  # over-treden, door-voeren: a prefixed verb, not a compound
+            continue
+        heads = [head] + ([head[:-1]] if head.endswith(("s", "e")) and len(head) > MIN_PART else [])
+        parts = [stem([h])[0] for h in heads
+                 if h not in STOPWORDS and stem([h])[0] in vocabulary][:1]
+        tail_stem = stem([tail])[0]
+        if tail not in STOPWORDS and tail_stem in vocabulary:
+            parts.append(tail_stem)
+        if len(parts) > len(best):
+            best = parts
+    return best

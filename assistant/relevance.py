@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.glossary import english_terms, unknown_english
-from assistant.language import STOPWORDS, content_stems, stem, tokens
+from assistant.language import STOPWORDS, content_stems, decompound, stem, tokens
 from assistant.retrieval import Hit
 from assistant.safety import looks_like_instruction
 
@@ -39,19 +39,6 @@ table tables note notes annex appendix column columns row rows source sources fo
 paragraph part council meeting secretariat reference references mentioned based summary overview
 point points cover background
 """.split())
-MIN_PART = 4  # a Dutch compound counts as known when it ends or starts with a known word this long
-
-
-def _known_compound(word: str, vocabulary: set[str]) -> bool:
-    """Dutch glues words together: "adoptiefactoren" is known through "factoren"."""
-    for i in range(MIN_PART, len(word) - MIN_PART + 1):
-        head, tail = word[:i], word[i:]
-        for part in (tail, tail[1:] if head.endswith(("s", "e")) else tail, head):
-            if len(part) >= MIN_PART and stem([part])[0] in vocabulary:
-                return True
-    return False
-
-
 def unknown_terms(question: str, language: str, vocabulary: set[str]) -> tuple[list[str], int]:
     """(content words the materials never use, number of content words)."""
     if language == "en":
@@ -61,7 +48,7 @@ def unknown_terms(question: str, language: str, vocabulary: set[str]) -> tuple[l
     words = [t for t in tokens(question) if t not in STOPWORDS and t not in META_WORDS
              and len(t) > 1 and not t.isdigit()]
     unknown = [w for w, s in zip(words, stem(words), strict=True)
-               if s not in vocabulary and not _known_compound(w, vocabulary)]
+               if s not in vocabulary and not decompound(w, vocabulary)]
     return sorted(set(unknown)), len(set(words))
 
 

@@ -14,7 +14,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
 from assistant.glossary import to_dutch
-from assistant.keyword import KeywordIndex
+from assistant.keyword import KeywordIndex, expand_query
 from assistant.language import content_stems, detect_language
 from assistant.passages import Passage
 from assistant.store import PassageIndex
@@ -99,7 +99,7 @@ class HybridRetriever(BaseRetriever):
             for rank, (pid, _) in enumerate(leg):
                 fused[pid] = fused.get(pid, 0.0) + weight / (RRF_K + rank + 1)
         dense_s, kw_s = dict(dense), dict(keyword)
-        q = set(content_stems(kw_query))
+        q = set(expand_query(kw_query, catalog.keyword.vocabulary)) or set(content_stems(kw_query))
         hits = []
         for pid, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]:
             passage = catalog.by_id.get(pid)
