@@ -56,18 +56,34 @@ def _chroma_settings() -> ChromaSettings:
 
 
 def http_client(url: str, timeout_s: float = 10.0) -> chromadb.ClientAPI:
+    import httpx
+
     u = urlparse(url if "://" in url else f"http://{url}")
+    base = f"{u.scheme}://{u.hostname}:{u.port or (443 if u.scheme == 'https' else 8000)}"
     try:
+        # chromadb's client calls the server in its constructor without any timeout: ask first
+        httpx.get(f"{base}/api/v2/heartbeat", timeout=timeout_s).raise_for_status()
         client = chromadb.HttpClient(
             host=u.hostname or "127.0.0.1",
             port=u.port or (443 if u.scheme == "https" else 8000),
             ssl=u.scheme == "https",
             settings=_chroma_settings(),
         )
+        _bound_timeout(client, timeout_s)
         client.heartbeat()
     except Exception as exc:  # noqa: BLE001
         raise IndexUnavailable(f"Chroma server at {url} is not reachable ({_short(exc)})") from exc
     return client
+
+
+def _bound_timeout(client, timeout_s: float) -> None:
+    """chromadb's HttpClient talks httpx with timeout=None: a slow server would hang a request
+    forever. Bound it (best effort: the session is an internal attribute)."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if session is not None:
+        session.timeout = httpx.Timeout(timeout_s)
 
 
 def _short(exc: Exception) -> str:
@@ -124,6 +140,12 @@ class PassageIndex:
 
     def dense_search(self, vector: list[float], k: int) -> list[tuple[str, float]]:
         """(passage id, cosine similarity) best first; a passage scores its best vector."""
+        try:
+            return self._dense_search(vector, k)
+        except Exception as exc:  # noqa: BLE001 - a server down or slow mid-session
+            raise IndexUnavailable(f"the index at {self.location} did not answer ({_short(exc)})") from exc
+
+    def _dense_search(self, vector: list[float], k: int) -> list[tuple[str, float]]:
         best: dict[str, float] = {}
         n = min(k, max(1, self.collection.count()))
         res = self.collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
