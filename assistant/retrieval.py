@@ -3,6 +3,7 @@ reciprocal rank fusion, as a LangChain BaseRetriever."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -25,6 +26,30 @@ from assistant.store import PassageIndex
 RRF_K = 10
 WEIGHTS = {"nl": (1.0, 2.0), "en": (1.0, 1.5)}  # (dense, keyword)
 CANDIDATES = 30  # per leg, before fusion
+# The tables' structure carries meaning: a question that asks what is uncertain, or what the
+# government can do, prefers cells of that column or level (+20%, tuned on evals/dev.jsonl).
+CUE_BOOST = 0.2
+COLUMN_CUES = {
+    "Waar zit de onzekerheid": r"onzeker|onduidelijk|onbekend|weten we (nog )?niet|niet bekend|"
+                               r"uncertain|unclear|unknown|not (yet )?known|open question",
+    "Welke trends/eerste inzichten zijn er": r"\btrend|inzicht|eerste aanwijzing|signal|insight|"
+                                             r"emerging|early",
+    "Wat weten we wel": r"weten we( wel)?\b(?! niet)|\bbekend\b|what is known|do we know|known about",
+}
+LEVEL_CUES = {
+    "macro": r"overheid|kabinet|\brijk|nationa|landelijk|wetgev|government|national|state\b|macro",
+    "meso": r"\bsector|regio|cluster|branche|meso",
+    "micro": r"organisatie(?!s? zelf)|organisaties zelf|bedrijf|werkgever|werkvloer|intern|company|"
+             r"companies|organisation|employer|firm|micro",
+}
+
+
+def structure_cues(question: str) -> tuple[set[str], set[str]]:
+    """(columns, levels) the question asks for; a rewritten follow-up counts by its own part."""
+    own = question.split("? ", 1)[0]
+    columns = {c for c, pattern in COLUMN_CUES.items() if re.search(pattern, own, re.I)}
+    levels = {lv for lv, pattern in LEVEL_CUES.items() if re.search(pattern, own, re.I)}
+    return columns, levels
 REVISION_TTL_S = 5.0  # how often a server-backed catalog checks for a new revision
 
 
@@ -98,6 +123,11 @@ class HybridRetriever(BaseRetriever):
         for weight, leg in zip(WEIGHTS[lang], (dense, keyword), strict=True):
             for rank, (pid, _) in enumerate(leg):
                 fused[pid] = fused.get(pid, 0.0) + weight / (RRF_K + rank + 1)
+        columns, levels = structure_cues(query)
+        for pid in fused:
+            p = catalog.by_id.get(pid)
+            if p is not None:
+                fused[pid] *= 1.0 + CUE_BOOST * ((p.column in columns) + (p.level in levels))
         dense_s, kw_s = dict(dense), dict(keyword)
         q = set(expand_query(kw_query, catalog.keyword.vocabulary)) or set(content_stems(kw_query))
         hits = []

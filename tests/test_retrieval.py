@@ -1,0 +1,45 @@
+"""The hybrid retriever over the real index."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.keyword import expand_query
+from assistant.language import decompound, detect_language
+from assistant.retrieval import structure_cues
+
+
+def test_structure_cues_follow_the_questions_own_words():
+    assert structure_cues("Wat is nog onzeker over lonen?") == ({"Waar zit de onzekerheid"}, set())
+    assert structure_cues("Wat kan de overheid doen aan scholing?") == (set(), {"macro"})
+    # in a rewritten follow-up only the follow-up part counts
+    assert structure_cues("En op sectorniveau? Wat is onzeker over lonen?") == (set(), {"meso"})
+
+
+def test_dutch_decompounding_and_language():
+    vocab = {"platform", "werk", "adoptie", "factor"}
+    assert decompound("platformwerk", vocab) == ["platform", "werk"]
+    assert decompound("overtreden", {"treed"}) == []  # a prefixed verb, not a compound
+    assert expand_query("Wat weten we over platformwerk?", vocab) == ["platform", "werk"]
+    assert detect_language("Which groups lag behind?") == "en"
+    assert detect_language("Welke groepen blijven achter?") == "nl"
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question, expected", [
+    ("Welke groepen blijven achter in digitale vaardigheden?", "feiten-productiviteit-trends-6"),
+    ("Which groups lag behind in digital skills?", "feiten-productiviteit-trends-6"),
+    ("Wat weten we over platformwerk?", "feiten-werkgelegenheid-trends-3"),
+    ("Wat kan op macroniveau aan mobiliteit van werkenden gedaan worden?", "actie-mobiliteit-macro"),
+    ("What is uncertain about the effect of AI on learning?", "feiten-productiviteit-onzeker-3"),
+])
+def test_hybrid_finds_the_passage_in_dutch_and_english(engine, question, expected):
+    assert expected in [h.passage.id for h in engine.retrieve(question, 5)]
+
+
+@pytest.mark.integration
+def test_hits_carry_both_legs_scores(engine):
+    hits = engine.retrieve("Wat is de tijdsplanning van de bespreking?", 3)
+    assert hits[0].passage.id == "voorlegger-tijdsplanning"
+    assert hits[0].dense > 0.8 and hits[0].keyword > 0
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
