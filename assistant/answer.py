@@ -20,6 +20,7 @@ class Citation:
     level: str
     text: str  # the whole passage
     quote: str  # the part of the passage the answer uses (exact substring for extractive)
+    score: float = 0.0  # the passage's retrieval score
 
 
 @dataclass

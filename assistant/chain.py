@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answer import DECLINE, Answer, Citation
-from assistant.generators.base import Draft, Generator, GeneratorError
+from assistant.generators.base import LEAD, Draft, Generator, GeneratorError
 from assistant.grounding import CITE_RE, parse_cited, supported
 from assistant.language import detect_language
 from assistant.relevance import Gate, assess
@@ -29,6 +29,12 @@ class ChainParts:
     catalog: Catalog
     fallback: Generator  # extractive: used when an LLM generator fails
     gate: Gate
+
+
+def fallback_notice(name: str, exc: Exception, language: str) -> str:
+    if language == "en":
+        return f"The {name} generator is unavailable ({exc}); this answer comes from the extractive generator."
+    return f"De generator {name} is niet beschikbaar ({exc}); dit antwoord komt van de extractieve generator."
 
 
 def _ms(t0: float) -> float:
@@ -74,8 +80,7 @@ def generate(state: dict) -> dict:
         try:
             state["draft"] = gen.generate(state["search_query"], state["language"], state["hits"])
         except GeneratorError as exc:
-            state["notices"].append(
-                f"{gen.name} unavailable ({exc}); answered with the extractive generator instead")
+            state["notices"].append(fallback_notice(gen.name, exc, state["language"]))
             state["generator"] = state["fallback"]
             state["draft"] = state["fallback"].generate(
                 state["search_query"], state["language"], state["hits"])
@@ -93,6 +98,9 @@ def check(state: dict) -> Answer:
     cited: dict[int, list[str]] = {}
     if not draft.declined:
         for line in draft.text.splitlines():
+            if not line.strip() or line.strip() in LEAD.values():
+                kept_lines.append(line.strip())  # layout and the fixed lead are not claims
+                continue
             kept = []
             for claim in parse_cited(line):
                 valid = [n for n in dict.fromkeys(claim.cited) if 1 <= n <= len(hits)]
@@ -109,7 +117,7 @@ def check(state: dict) -> Answer:
     answer = Answer(
         question=state["question"],
         answer=DECLINE[lang] if declined else "\n\n".join(
-            x for x in (draft.lead, "\n".join(kept_lines)) if x),
+            x for x in (draft.lead, "\n".join(kept_lines).strip()) if x),
         abstained=declined,
         language=lang,
         generator=state["generator"].name,
@@ -134,7 +142,8 @@ def check(state: dict) -> Answer:
             p = hits[n - 1].passage
             answer.citations.append(Citation(
                 n=n, id=p.id, ref=p.ref, section=p.section_label, column=p.column, level=p.level,
-                text=p.text, quote=" … ".join(dict.fromkeys(cited[n]))))
+                text=p.text, quote=" … ".join(dict.fromkeys(cited[n])),
+                score=round(hits[n - 1].score, 6)))
     answer.timings_ms = dict(state["timings"], total=_ms(state["t0"]))
     return answer
 
@@ -162,8 +171,7 @@ def stream_answer(parts: ChainParts, state: dict) -> Iterator[str | Answer]:
                 yield delta
             state["draft"] = Draft("".join(pieces))
         except GeneratorError as exc:
-            state["notices"].append(
-                f"{gen.name} unavailable ({exc}); answered with the extractive generator instead")
+            state["notices"].append(fallback_notice(gen.name, exc, state["language"]))
             state["generator"] = state["fallback"]
             state["draft"] = state["fallback"].generate(
                 state["search_query"], state["language"], state["hits"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer import DECLINE
 from assistant.language import content_stems
 
 _CONNECTIVE = re.compile(
@@ -26,10 +27,24 @@ def is_followup(question: str) -> bool:
     )
 
 
+def _answered_questions(history: list[dict]) -> list[str]:
+    """Earlier user questions, leaving out those the assistant declined: their words would
+    make the follow-up look out of scope too."""
+    out: list[str] = []
+    for i, m in enumerate(history):
+        content = m.get("content")
+        if m.get("role") != "user" or not isinstance(content, str) or not content.strip():
+            continue
+        reply = next((h.get("content", "") for h in history[i + 1:] if h.get("role") == "assistant"), "")
+        if isinstance(reply, str) and any(reply.strip().startswith(d) for d in DECLINE.values()):
+            continue
+        out.append(content)
+    return out
+
+
 def rewrite_followup(question: str, history: list[dict] | None) -> str:
     """The question to search with: the follow-up first, then the earlier question it leans on."""
-    users = [m.get("content", "") for m in (history or []) if m.get("role") == "user"]
-    users = [u for u in users if isinstance(u, str) and u.strip()]
+    users = _answered_questions(history or [])
     if not users or not is_followup(question):
         return question
     earlier = rewrite_followup(users[-1], [{"role": "user", "content": u} for u in users[:-1]])

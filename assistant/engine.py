@@ -7,11 +7,12 @@ import threading
 from collections.abc import Iterator
 
 from assistant.answer import Answer
-from assistant.chain import ChainParts, build_chain, stream_answer
+from assistant.chain import ChainParts, build_chain, fallback_notice, stream_answer
 from assistant.coverage import Coverage, corpus_overview, topic_coverage
 from assistant.embeddings import get_embeddings
 from assistant.generators import Generator, GeneratorError, make_generator
 from assistant.generators.extractive import ExtractiveGenerator
+from assistant.language import detect_language
 from assistant.relevance import Gate
 from assistant.retrieval import Catalog, Hit, HybridRetriever
 from assistant.safety import clean_question
@@ -20,7 +21,11 @@ from assistant.store import open_index
 
 
 class QuestionError(ValueError):
-    """The question cannot be asked (empty, too long)."""
+    """The question cannot be asked; `reason` is "empty", "too_long" or "not_text"."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class Engine:
@@ -48,14 +53,14 @@ class Engine:
 
     def check_question(self, question: object) -> str:
         if not isinstance(question, str):
-            raise QuestionError("the question must be text")
+            raise QuestionError("the question must be text", "not_text")
         q = clean_question(question)
         if not q:
-            raise QuestionError("the question is empty")
+            raise QuestionError("the question is empty", "empty")
         if len(q) > self.settings.max_question_chars:
             raise QuestionError(
                 f"the question is {len(q)} characters long; the limit is "
-                f"{self.settings.max_question_chars}")
+                f"{self.settings.max_question_chars}", "too_long")
         return q
 
     def _k(self, k: int | None) -> int:
@@ -65,16 +70,16 @@ class Engine:
         return self.retriever.search(self.check_question(query), self._k(k))
 
     def _state(self, question, history, generator, k) -> dict:
+        q = self.check_question(question)
+        notices = []
         try:
             gen = self.generator(generator)
         except GeneratorError as exc:
             gen = self.extractive
-            notice = f"{generator or self.settings.generator} unavailable ({exc}); answered with the extractive generator instead"
-            return {"question": self.check_question(question), "history": history or [],
-                    "generator": gen, "fallback": self.extractive, "k": self._k(k),
-                    "notices": [notice]}
-        return {"question": self.check_question(question), "history": _clean_history(history),
-                "generator": gen, "fallback": self.extractive, "k": self._k(k)}
+            notices.append(fallback_notice(generator or self.settings.generator, exc,
+                                           detect_language(q)))
+        return {"question": q, "history": _clean_history(history), "generator": gen,
+                "fallback": self.extractive, "k": self._k(k), "notices": notices}
 
     def ask(self, question: str, history: list[dict] | None = None,
             generator: str | None = None, k: int | None = None) -> Answer:
@@ -83,6 +88,11 @@ class Engine:
     def stream(self, question: str, history: list[dict] | None = None,
                generator: str | None = None, k: int | None = None) -> Iterator[str | Answer]:
         yield from stream_answer(self.parts, self._state(question, history, generator, k))
+
+    def passage(self, pid: str) -> dict | None:
+        """One passage by id (for a UI that opens a cell of the overview)."""
+        p = self.catalog.fresh().by_id.get(pid)
+        return p.to_dict() if p else None
 
     def coverage(self, topic: str, k: int | None = None) -> Coverage:
         return topic_coverage(self, self.check_question(topic), k)

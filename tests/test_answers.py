@@ -77,3 +77,18 @@ def test_timings_and_json_contract(engine):
     assert {"retrieve", "generate", "total"} <= set(d["timings_ms"])
     for c in d["citations"]:
         assert {"n", "id", "ref", "section", "column", "text"} <= set(c)
+
+
+def test_followup_after_a_declined_question_does_not_inherit_its_words(engine):
+    history = [{"role": "user", "content": "Wat is de hoofdstad van Australië?"},
+               {"role": "assistant", "content": DECLINE["nl"]}]
+    a = engine.ask("En wat staat er over scholing van werkenden?", history=history)
+    assert "Australië" not in a.search_query
+    assert not a.abstained
+
+
+def test_streamed_answer_equals_the_invoked_answer(engine):
+    for q in ("Wat is de tijdsplanning van de bespreking?", "Which groups lag behind in digital skills?"):
+        *deltas, final = list(engine.stream(q))
+        assert deltas and final.answer == engine.ask(q).answer
+        assert not final.unsupported
