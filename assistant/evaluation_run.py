@@ -19,7 +19,9 @@ def run_cli_eval(args, settings) -> int:
 
     files = args.files or [f for f in DEFAULT_FILES if Path(f).exists()]
     if not files:
-        print("assistant: error: no gold file given and evals/gold.jsonl not found", file=sys.stderr)
+        print(
+            "assistant: error: no gold file given and evals/gold.jsonl not found", file=sys.stderr
+        )
         return 2
     cases = [c for f in files for c in load_cases(Path(f))]
     engine = Engine(settings)
@@ -36,7 +38,9 @@ def run_cli_eval(args, settings) -> int:
 
     problems: list[str] = []
     if args.gate:
-        thresholds = json.loads(THRESHOLDS.read_text(encoding="utf-8")) if THRESHOLDS.exists() else {}
+        thresholds = (
+            json.loads(THRESHOLDS.read_text(encoding="utf-8")) if THRESHOLDS.exists() else {}
+        )
         baseline = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else None
         problems = gate(columns["project"], thresholds, baseline, thresholds.get("tolerance", 0.02))
     if args.write_baseline:
@@ -45,19 +49,31 @@ def run_cli_eval(args, settings) -> int:
     if args.report:
         Path(args.report).write_text(
             markdown_report(f"Grounding evaluation: {', '.join(files)}", columns, results),
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     if args.json:
-        print(json.dumps({"files": files, "metrics": columns, "gate": problems,
-                          "cases": {n: [r.to_dict() for r in rs] for n, rs in results.items()}},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "files": files,
+                    "metrics": columns,
+                    "gate": problems,
+                    "cases": {n: [r.to_dict() for r in rs] for n, rs in results.items()},
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         names = list(columns)
         print(f"{'metric':32}" + "".join(f"{n:>12}" for n in names))
         for key in columns["project"]:
             print(f"{key:32}" + "".join(f"{columns[n].get(key, ''):>12}" for n in names))
         failing = [r for r in results["project"] if r.failures]
-        print(f"\n{len(failing)} of {len(cases)} cases failing"
-              + (f"; report: {args.report}" if args.report else ""))
+        print(
+            f"\n{len(failing)} of {len(cases)} cases failing"
+            + (f"; report: {args.report}" if args.report else "")
+        )
         for r in failing:
             print(f"  {r.case.id}: {'; '.join(r.failures)}")
     if problems:

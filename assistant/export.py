@@ -27,8 +27,11 @@ def _where(item: dict) -> str:
     return f"{where} ({extra})" if extra else where
 
 
-def conversation_markdown(turns: list[dict], title: str = "Gesprek met de SER-assistent "
-                          "'AI en werk'", now: datetime | None = None) -> str:
+def conversation_markdown(
+    turns: list[dict],
+    title: str = "Gesprek met de SER-assistent 'AI en werk'",
+    now: datetime | None = None,
+) -> str:
     """turns: Answer dicts (Answer.to_dict()), oldest first."""
     stamp = (now or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
     out = [f"# {title}", "", f"_Geëxporteerd op {stamp}_", ""]
@@ -48,7 +51,7 @@ def conversation_markdown(turns: list[dict], title: str = "Gesprek met de SER-as
             for c in citations:
                 out += [f"**[{c.get('n')}]** {_plain(_where(c))}", ""]
                 if c.get("quote"):
-                    out += [f"Gebruikt citaat: \"{_plain(c['quote'])}\"", ""]
+                    out += [f'Gebruikt citaat: "{_plain(c["quote"])}"', ""]
                 out += [_quoted(c.get("text", "")), ""]
         related = turn.get("related") or []
         if turn.get("abstained") and related:

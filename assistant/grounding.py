@@ -16,11 +16,24 @@ CITE_RE = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 # threshold calibrated on evals/dev.jsonl; see evals/README.md
 SUPPORT_MIN_OVERLAP = 0.6
 
-_ABBREVS = ("bijv", "Par", "incl", "o.a", "O.a", "etc", "evt", "d.d", "t.b.v", "dmv", "itt", "ca", "e.d")
+_ABBREVS = (
+    "bijv",
+    "Par",
+    "incl",
+    "o.a",
+    "O.a",
+    "etc",
+    "evt",
+    "d.d",
+    "t.b.v",
+    "dmv",
+    "itt",
+    "ca",
+    "e.d",
+)
 # a sentence ends at . ! ? followed by a capital or digit, except after the document's abbreviations
 _SENT_END = re.compile(
-    "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _ABBREVS)
-    + r"(?<=[.!?])\s+(?=[\"“‘(]?[A-Z0-9•])"
+    "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _ABBREVS) + r"(?<=[.!?])\s+(?=[\"“‘(]?[A-Z0-9•])"
 )
 
 
@@ -52,7 +65,9 @@ def parse_cited(answer: str) -> list[CitedSentence]:
         m = _TRAILING_CITES.search(line)
         if m and not CITE_RE.search(line[: m.start()]):
             nums = [int(n) for c in CITE_RE.finditer(m.group(0)) for n in c.group(1).split(",")]
-            out.append(CitedSentence(_clean_claim(line[: m.start()]), nums, line[: m.start()].rstrip()))
+            out.append(
+                CitedSentence(_clean_claim(line[: m.start()]), nums, line[: m.start()].rstrip())
+            )
             continue
         out.extend(_sentences(line))
     return out

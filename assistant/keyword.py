@@ -24,12 +24,12 @@ def expand_query(query: str, vocabulary: set[str]) -> list[str]:
 class KeywordIndex:
     def __init__(self, passages: list[Passage]) -> None:
         self.ids = [p.id for p in passages]
-        self.stems = {p.id: set(content_stems(p.index_text)) for p in passages}
+        tokenised = [content_stems(p.index_text) for p in passages]
+        self.stems = {p.id: set(t) for p, t in zip(passages, tokenised, strict=True)}
         self.vocabulary: set[str] = set().union(*self.stems.values()) if self.stems else set()
         self._bm25 = bm25s.BM25()
         if passages:
-            self._bm25.index([content_stems(p.index_text) or [""] for p in passages],
-                             show_progress=False)
+            self._bm25.index([t or [""] for t in tokenised], show_progress=False)
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(id, BM25 score) best first; only passages sharing a word with the query."""

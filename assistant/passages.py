@@ -21,7 +21,8 @@ class Passage:
     text: str
     source: str  # file name inside the corpus folder
     section: tuple[str, ...] = ()  # heading path, outermost first
-    part: str = ""  # voorlegger | achtergrond | dialoogtafel | feitenanalyse | handelingsperspectieven | document
+    # voorlegger | achtergrond | dialoogtafel | feitenanalyse | handelingsperspectieven | document
+    part: str = ""
     column: str = ""  # fact-analysis column
     row: str = ""  # fact-analysis row topic
     theme: str = ""  # action-table theme
@@ -50,7 +51,8 @@ class Passage:
         if self.row:
             head = f"{self.row} | {self.column}"
         elif self.theme:
-            head = f"Handelingsperspectief: {self.theme} | {self.level}niveau ({LEVEL_GLOSS.get(self.level, '')})"
+            gloss = LEVEL_GLOSS.get(self.level, "")
+            head = f"Handelingsperspectief: {self.theme} | {self.level}niveau ({gloss})"
         else:
             head = self.section_label
         return head + "\n" + self.text

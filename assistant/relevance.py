@@ -30,7 +30,8 @@ OPEN_GATE = Gate(dense_min=-1.0, unknown_dense=-1.0, share_dense=-1.0)  # answer
 
 
 # words about the documents themselves: a question may use them without the materials doing so
-META_WORDS = frozenset("""
+META_WORDS = frozenset(
+    """
 stukken stuk document documenten notitie bronnotitie achtergrondnotitie voorlegger bijlage tabel
 feitentabel tafel tafels dialoogtafel kolom kolommen rij rijen bron bronnen voetnoot opsomming lijst
 alinea paragraaf onderdeel raad raadsleden vergadering secretariaat verwijzing verwijzingen genoemd
@@ -38,17 +39,26 @@ gebaseerd staat staan noemt beschrijft vermeldt samenvatting overzicht punt punt
 table tables note notes annex appendix column columns row rows source sources footnote list section
 paragraph part council meeting secretariat reference references mentioned based summary overview
 point points cover background
-""".split())
+""".split()
+)
+
+
 def unknown_terms(question: str, language: str, vocabulary: set[str]) -> tuple[list[str], int]:
     """(content words the materials never use, number of content words)."""
     if language == "en":
         terms = [w for w, _ in english_terms(question) if w not in META_WORDS]
         unknown = [w for w in unknown_english(question, vocabulary) if w not in META_WORDS]
         return unknown, len(terms)
-    words = [t for t in tokens(question) if t not in STOPWORDS and t not in META_WORDS
-             and len(t) > 1 and not t.isdigit()]
-    unknown = [w for w, s in zip(words, stem(words), strict=True)
-               if s not in vocabulary and not decompound(w, vocabulary)]
+    words = [
+        t
+        for t in tokens(question)
+        if t not in STOPWORDS and t not in META_WORDS and len(t) > 1 and not t.isdigit()
+    ]
+    unknown = [
+        w
+        for w, s in zip(words, stem(words), strict=True)
+        if s not in vocabulary and not decompound(w, vocabulary)
+    ]
     return sorted(set(unknown)), len(set(words))
 
 
@@ -59,8 +69,9 @@ class Verdict:
     unknown_terms: tuple[str, ...] = ()
 
 
-def assess(question: str, language: str, hits: list[Hit], vocabulary: set[str],
-           gate: Gate = Gate()) -> Verdict:
+def assess(
+    question: str, language: str, hits: list[Hit], vocabulary: set[str], gate: Gate = Gate()
+) -> Verdict:
     if looks_like_instruction(question):
         return Verdict(False, "instruction")
     if not hits:
@@ -72,6 +83,8 @@ def assess(question: str, language: str, hits: list[Hit], vocabulary: set[str],
     share = len(unknown) / max(n_words, 1)
     if top < gate.dense_min:
         return Verdict(False, "no passage relevant enough", tuple(unknown))
-    if unknown and (top < gate.unknown_dense or (share >= gate.unknown_share and top < gate.share_dense)):
+    if unknown and (
+        top < gate.unknown_dense or (share >= gate.unknown_share and top < gate.share_dense)
+    ):
         return Verdict(False, "terms not in the materials", tuple(unknown))
     return Verdict(True)

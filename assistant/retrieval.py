@@ -31,16 +31,17 @@ CANDIDATES = 30  # per leg, before fusion
 CUE_BOOST = 0.2
 COLUMN_CUES = {
     "Waar zit de onzekerheid": r"onzeker|onduidelijk|onbekend|weten we (nog )?niet|niet bekend|"
-                               r"uncertain|unclear|unknown|not (yet )?known|open question",
+    r"uncertain|unclear|unknown|not (yet )?known|open question",
     "Welke trends/eerste inzichten zijn er": r"\btrend|inzicht|eerste aanwijzing|signal|insight|"
-                                             r"emerging|early",
-    "Wat weten we wel": r"weten we( wel)?\b(?! niet)|\bbekend\b|what is known|do we know|known about",
+    r"emerging|early",
+    "Wat weten we wel": r"weten we( wel)?\b(?! niet)|\bbekend\b|what is known|do we know|"
+    r"known about",
 }
 LEVEL_CUES = {
     "macro": r"overheid|kabinet|\brijk|nationa|landelijk|wetgev|government|national|state\b|macro",
     "meso": r"\bsector|regio|cluster|branche|meso",
     "micro": r"organisatie(?!s? zelf)|organisaties zelf|bedrijf|werkgever|werkvloer|intern|company|"
-             r"companies|organisation|employer|firm|micro",
+    r"companies|organisation|employer|firm|micro",
 }
 
 
@@ -50,6 +51,8 @@ def structure_cues(question: str) -> tuple[set[str], set[str]]:
     columns = {c for c, pattern in COLUMN_CUES.items() if re.search(pattern, own, re.I)}
     levels = {lv for lv, pattern in LEVEL_CUES.items() if re.search(pattern, own, re.I)}
     return columns, levels
+
+
 REVISION_TTL_S = 5.0  # how often a server-backed catalog checks for a new revision
 
 
@@ -63,9 +66,23 @@ class Hit:
 
     def to_dict(self) -> dict:
         d = self.passage.to_dict()
-        d.update(score=round(self.score, 6), dense=round(self.dense, 4),
-                 keyword=round(self.keyword, 4), coverage=round(self.coverage, 3))
+        d.update(
+            score=round(self.score, 6),
+            dense=round(self.dense, 4),
+            keyword=round(self.keyword, 4),
+            coverage=round(self.coverage, 3),
+        )
         return d
+
+
+DUPLICATE_OVERLAP = 0.9
+
+
+def _near_duplicate(a: set[str], b: set[str]) -> bool:
+    """Passages that share nearly all their stemmed words (Jaccard >= 0.9) say the same."""
+    if not a or not b:
+        return False
+    return len(a & b) / len(a | b) >= DUPLICATE_OVERLAP
 
 
 class Catalog:
@@ -130,12 +147,19 @@ class HybridRetriever(BaseRetriever):
                 fused[pid] *= 1.0 + CUE_BOOST * ((p.column in columns) + (p.level in levels))
         dense_s, kw_s = dict(dense), dict(keyword)
         q = set(expand_query(kw_query, catalog.keyword.vocabulary)) or set(content_stems(kw_query))
-        hits = []
-        for pid, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]:
+        hits: list[Hit] = []
+        kept: list[set[str]] = []
+        for pid, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0])):
+            if len(hits) == k:
+                break
             passage = catalog.by_id.get(pid)
             if passage is None:
                 continue
-            cov = len(q & catalog.keyword.stems.get(pid, set())) / len(q) if q else 0.0
+            words = catalog.keyword.stems.get(pid, set())
+            if any(_near_duplicate(words, other) for other in kept):
+                continue  # the same paragraph in another note: the best-ranked copy stands for all
+            kept.append(words)
+            cov = len(q & words) / len(q) if q else 0.0
             hits.append(Hit(passage, score, dense_s.get(pid, 0.0), kw_s.get(pid, 0.0), cov))
         return hits
 

@@ -9,7 +9,8 @@ _INSTRUCTION = re.compile(
     r"\b(negeer|vergeet|ignore|disregard|forget)\b.{0,40}\b(instructies|instructie|opdrachten|regels|"
     r"instructions|rules|prompt|documents?|documenten|stukken|context|sources?|bronnen|"
     r"materials?|materialen|passages?)\b"
-    r"|\b(je bent nu|jij bent nu|you are now|act as|doe alsof|pretend (to be|you are)|speel de rol)\b"
+    r"|\b(je bent nu|jij bent nu|you are now|act as|doe alsof|pretend (to be|you are)|"
+    r"speel de rol)\b"
     r"|\b(system ?prompt|systeemprompt|developer mode|jailbreak)\b"
     r"|\b(new|nieuwe) (instructions|instructies)\b",
     re.I | re.S,

@@ -30,14 +30,15 @@ from assistant.settings import Settings
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 EMBED_BATCH = 64
+# cosine space; a deeper search than Chroma's default (100) so the approximate index does not
+# miss the best match as the corpus grows (measured in benchmarks/RESULTS.md)
+HNSW = {"hnsw:space": "cosine", "hnsw:search_ef": 200, "hnsw:construction_ef": 200}
 MIN_SENTENCE_WORDS = 4
+SENTENCE_VECTORS_FROM_WORDS = 50  # shorter passages are matched well enough as a whole
 
 
 class IndexUnavailable(RuntimeError):
     """The index is missing, unreadable or built with another model; the message says what to do."""
-
-
-
 
 
 @dataclass
@@ -97,7 +98,7 @@ def sentence_units(passage: Passage) -> list[str]:
     from assistant.grounding import split_sentences
 
     sentences = [s for s in split_sentences(passage.text) if len(s.split()) >= MIN_SENTENCE_WORDS]
-    if len(sentences) < 2:
+    if len(sentences) < 2 or len(passage.text.split()) < SENTENCE_VECTORS_FROM_WORDS:
         return []
     head = passage.index_text.split("\n", 1)[0]
     return [f"{head}\n{s}" for s in sentences]
@@ -143,7 +144,9 @@ class PassageIndex:
         try:
             return self._dense_search(vector, k)
         except Exception as exc:  # noqa: BLE001 - a server down or slow mid-session
-            raise IndexUnavailable(f"the index at {self.location} did not answer ({_short(exc)})") from exc
+            raise IndexUnavailable(
+                f"the index at {self.location} did not answer ({_short(exc)})"
+            ) from exc
 
     def _dense_search(self, vector: list[float], k: int) -> list[tuple[str, float]]:
         best: dict[str, float] = {}
@@ -153,8 +156,9 @@ class PassageIndex:
             best[pid] = 1.0 - float(d)
         if self.sentences is not None and self.sentences.count():
             n = min(2 * k, self.sentences.count())
-            res = self.sentences.query(query_embeddings=[vector], n_results=n,
-                                       include=["distances", "metadatas"])
+            res = self.sentences.query(
+                query_embeddings=[vector], n_results=n, include=["distances", "metadatas"]
+            )
             for meta, d in zip(res["metadatas"][0], res["distances"][0], strict=True):
                 pid = (meta or {}).get("passage_id", "")
                 if pid:
@@ -198,8 +202,13 @@ def open_index(settings: Settings, embeddings: Embeddings) -> PassageIndex:
                 f"{settings.chroma_url}: run `assistant index` first"
             ) from exc
         _check_model(col, want, rebuild_hint)
-        return PassageIndex(col, want, settings.chroma_url, client=client,
-                            sentences=_maybe_collection(client, _sentence_collection_name(settings.collection)))
+        return PassageIndex(
+            col,
+            want,
+            settings.chroma_url,
+            client=client,
+            sentences=_maybe_collection(client, _sentence_collection_name(settings.collection)),
+        )
 
     index_dir = Path(settings.index_dir)
     gen = _current_generation(index_dir)
@@ -209,7 +218,9 @@ def open_index(settings: Settings, embeddings: Embeddings) -> PassageIndex:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexUnavailable(f"the index in {index_dir} is incomplete or corrupt: {rebuild_hint}") from exc
+        raise IndexUnavailable(
+            f"the index in {index_dir} is incomplete or corrupt: {rebuild_hint}"
+        ) from exc
     if manifest.get("embedding_model") != want:
         raise IndexUnavailable(
             f"the index in {index_dir} was built with embeddings "
@@ -221,13 +232,21 @@ def open_index(settings: Settings, embeddings: Embeddings) -> PassageIndex:
         col = client.get_collection(settings.collection, embedding_function=None)
         count = col.count()
     except Exception as exc:  # noqa: BLE001
-        raise IndexUnavailable(f"the index in {index_dir} cannot be opened ({_short(exc)}): {rebuild_hint}") from exc
+        raise IndexUnavailable(
+            f"the index in {index_dir} cannot be opened ({_short(exc)}): {rebuild_hint}"
+        ) from exc
     if count != manifest.get("passages"):
-        raise IndexUnavailable(f"the index in {index_dir} is incomplete ({count} of "
-                          f"{manifest.get('passages')} passages): {rebuild_hint}")
+        raise IndexUnavailable(
+            f"the index in {index_dir} is incomplete ({count} of "
+            f"{manifest.get('passages')} passages): {rebuild_hint}"
+        )
     _check_model(col, want, rebuild_hint)
-    return PassageIndex(col, want, str(gen),
-                        sentences=_maybe_collection(client, _sentence_collection_name(settings.collection)))
+    return PassageIndex(
+        col,
+        want,
+        str(gen),
+        sentences=_maybe_collection(client, _sentence_collection_name(settings.collection)),
+    )
 
 
 def _maybe_collection(client, name: str):
@@ -248,11 +267,15 @@ def _check_model(col, want: str, hint: str) -> None:
 # ---------------------------------------------------------------------------- writing
 
 
-def _sync_collection(col, passages: list[Passage], embeddings: Embeddings, progress=None,
-                     sentences=None) -> SyncReport:
+def _sync_collection(
+    col, passages: list[Passage], embeddings: Embeddings, progress=None, sentences=None
+) -> SyncReport:
     report = SyncReport()
     existing = col.get(include=["metadatas"])
-    have = {pid: (m or {}).get("content_hash") for pid, m in zip(existing["ids"], existing["metadatas"], strict=True)}
+    have = {
+        pid: (m or {}).get("content_hash")
+        for pid, m in zip(existing["ids"], existing["metadatas"], strict=True)
+    }
     want = {p.id: p for p in passages}
     stale = [pid for pid in have if pid not in want]
     todo = [p for p in passages if have.get(p.id) != p.content_hash]
@@ -267,8 +290,14 @@ def _sync_collection(col, passages: list[Passage], embeddings: Embeddings, progr
     bar = progress(total=len(todo)) if progress and todo else None
     for i in range(0, len(todo), EMBED_BATCH):
         batch = todo[i : i + EMBED_BATCH]
-        units = [(p, u, j) for p in batch for j, u in enumerate(sentence_units(p))] if sentences is not None else []
-        vectors = embeddings.embed_documents([p.index_text for p in batch] + [u for _, u, _ in units])
+        units = (
+            [(p, u, j) for p in batch for j, u in enumerate(sentence_units(p))]
+            if sentences is not None
+            else []
+        )
+        vectors = embeddings.embed_documents(
+            [p.index_text for p in batch] + [u for _, u, _ in units]
+        )
         col.upsert(
             ids=[p.id for p in batch],
             documents=[p.text for p in batch],
@@ -315,8 +344,9 @@ def build_index(
             except Exception:  # noqa: BLE001
                 pass
         col = client.get_or_create_collection(
-            settings.collection, embedding_function=None,
-            metadata={"hnsw:space": "cosine", "embedding_model": want},
+            settings.collection,
+            embedding_function=None,
+            metadata={**HNSW, "embedding_model": want},
         )
         if rebuilt:
             try:
@@ -324,8 +354,10 @@ def build_index(
             except Exception:  # noqa: BLE001
                 pass
         sent = client.get_or_create_collection(
-            _sentence_collection_name(settings.collection), embedding_function=None,
-            metadata={"hnsw:space": "cosine", "embedding_model": want})
+            _sentence_collection_name(settings.collection),
+            embedding_function=None,
+            metadata={**HNSW, "embedding_model": want},
+        )
         report = _sync_collection(col, passages, embeddings, progress, sentences=sent)
         # a new revision tells the other app processes to refresh their keyword leg
         col.modify(metadata={"embedding_model": want, "revision": uuid.uuid4().hex})
@@ -352,12 +384,15 @@ def build_index(
             (gen / "chroma").mkdir(parents=True)
         client = chromadb.PersistentClient(path=str(gen / "chroma"), settings=_chroma_settings())
         col = client.get_or_create_collection(
-            settings.collection, embedding_function=None,
-            metadata={"hnsw:space": "cosine", "embedding_model": want},
+            settings.collection,
+            embedding_function=None,
+            metadata={**HNSW, "embedding_model": want},
         )
         sent = client.get_or_create_collection(
-            _sentence_collection_name(settings.collection), embedding_function=None,
-            metadata={"hnsw:space": "cosine", "embedding_model": want})
+            _sentence_collection_name(settings.collection),
+            embedding_function=None,
+            metadata={**HNSW, "embedding_model": want},
+        )
         report = _sync_collection(col, passages, embeddings, progress, sentences=sent)
         count = col.count()
         del col, sent, client  # release the store before the switch

@@ -12,8 +12,8 @@ from assistant.chain import ChainParts, build_chain
 from assistant.embeddings import get_embeddings
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.language import content_stems
-from assistant.relevance import OPEN_GATE
 from assistant.passages import Passage
+from assistant.relevance import OPEN_GATE
 from assistant.retrieval import Catalog, Hit
 from assistant.safety import clean_question
 
@@ -36,7 +36,9 @@ def raw_documents(corpus_dir: Path) -> list[tuple[str, str]]:
 
 
 class TutorialRetriever:
-    def __init__(self, corpus_dir: Path, k: int = 6, documents: list[tuple[str, str]] | None = None) -> None:
+    def __init__(
+        self, corpus_dir: Path, k: int = 6, documents: list[tuple[str, str]] | None = None
+    ) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
@@ -45,20 +47,33 @@ class TutorialRetriever:
 
         start = time.perf_counter()
         self.k = k
-        splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
-        docs = [Document(page_content=text, metadata={"source": name})
-                for name, text in (documents or raw_documents(corpus_dir))]
+        splitter = RecursiveCharacterTextSplitter(
+            chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP
+        )
+        docs = [
+            Document(page_content=text, metadata={"source": name})
+            for name, text in (documents or raw_documents(corpus_dir))
+        ]
         chunks = splitter.split_documents(docs)
-        self.passages = [Passage(id=f"chunk-{i}", text=c.page_content, source=c.metadata["source"],
-                                 section=(c.metadata["source"],))
-                         for i, c in enumerate(chunks)]
+        self.passages = [
+            Passage(
+                id=f"chunk-{i}",
+                text=c.page_content,
+                source=c.metadata["source"],
+                section=(c.metadata["source"],),
+            )
+            for i, c in enumerate(chunks)
+        ]
         self.by_id = {p.id: p for p in self.passages}
         self.embeddings = get_embeddings("minilm")
         client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         self.store = Chroma.from_texts(
-            texts=[p.text for p in self.passages], ids=[p.id for p in self.passages],
-            embedding=self.embeddings, client=client,
-            collection_name=f"tutorial-{id(self)}", collection_metadata={"hnsw:space": "cosine"},
+            texts=[p.text for p in self.passages],
+            ids=[p.id for p in self.passages],
+            embedding=self.embeddings,
+            client=client,
+            collection_name=f"tutorial-{id(self)}",
+            collection_metadata={"hnsw:space": "cosine"},
         )
         self.build_seconds = time.perf_counter() - start
 
@@ -81,11 +96,18 @@ class TutorialPipeline:
         self.catalog = Catalog(None, self.retriever.passages)
         self.generator = ExtractiveGenerator(self.catalog)
         # the tutorial has no relevance threshold: it answers from whatever it retrieved
-        self.parts = ChainParts(retriever=self.retriever, catalog=self.catalog,
-                                fallback=self.generator, gate=OPEN_GATE)
+        self.parts = ChainParts(
+            retriever=self.retriever, catalog=self.catalog, fallback=self.generator, gate=OPEN_GATE
+        )
         self.chain = build_chain(self.parts)
 
     def ask(self, question: str, history: list[dict] | None = None) -> Answer:
-        return self.chain.invoke({"question": clean_question(question), "history": history or [],
-                                  "generator": self.generator, "fallback": self.generator,
-                                  "k": self.retriever.k})
+        return self.chain.invoke(
+            {
+                "question": clean_question(question),
+                "history": history or [],
+                "generator": self.generator,
+                "fallback": self.generator,
+                "k": self.retriever.k,
+            }
+        )

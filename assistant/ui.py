@@ -103,7 +103,7 @@ def _bold(segment: str) -> str:
             out.append(line)
             continue
         lead = line[: len(line) - len(line.lstrip())]
-        trail = line[len(line.rstrip()):]
+        trail = line[len(line.rstrip()) :]
         out.append(f"{lead}**{md_text(core)}**{trail}")
     return "\n".join(out)
 
@@ -180,8 +180,9 @@ def choice_label(marker: str, item: dict) -> str:
 def passage_md(item: dict, marker: str = "", quote: str = "", score: float | None = None) -> str:
     """One passage with its place in the documents, its reference and its score."""
     title = f"`{marker}` " if marker else ""
-    title += md_text(item.get("ref") or _short_section(item.get("section", ""))
-                     or item.get("id", ""))
+    title += md_text(
+        item.get("ref") or _short_section(item.get("section", "")) or item.get("id", "")
+    )
     meta = [f"_Sectie:_ {md_text(item.get('section') or '—')}"]
     if where := _where(item):
         meta.append(md_text(where[0].upper() + where[1:]))
@@ -230,31 +231,40 @@ def sources_md(answer: dict) -> str:
         if not items:
             return "### Mogelijk verwant\n\n_Geen verwante passages gevonden._"
         return "### Mogelijk verwant\n\n" + "\n".join(
-            passage_md(p, m, "", p.get("score")) for _, m, p in items)
-    return "\n".join(passage_md(c, m, c.get("quote", ""), _score_of(answer, c.get("id", "")))
-                     for _, m, c in _items(answer))
+            passage_md(p, m, "", p.get("score")) for _, m, p in items
+        )
+    return "\n".join(
+        passage_md(c, m, c.get("quote", ""), _score_of(answer, c.get("id", "")))
+        for _, m, c in _items(answer)
+    )
 
 
 def status_md(answer: dict) -> str:
     if answer.get("abstained"):
         n = len(answer.get("related") or [])
-        related = (f"{_passages(n)} die mogelijk verwant {'is' if n == 1 else 'zijn'} hieronder."
-                   if n else "geen verwante passages gevonden.")
+        related = (
+            f"{_passages(n)} die mogelijk verwant {'is' if n == 1 else 'zijn'} hieronder."
+            if n
+            else "geen verwante passages gevonden."
+        )
         return f"⊘ **Niet in de stukken.** De stukken beantwoorden deze vraag niet; {related}"
     n = len(answer.get("citations") or [])
     return f"✓ **{n} {'bron' if n == 1 else 'bronnen'}** bij het laatste antwoord. Kies een bron:"
 
 
-def question_error(question: object, settings: Settings, exc: Exception,
-                   topic: bool = False) -> str:
+def question_error(
+    question: object, settings: Settings, exc: Exception, topic: bool = False
+) -> str:
     """A clear Dutch message for a question (or coverage topic) the engine refuses."""
     text = question if isinstance(question, str) else ""
     what, the = ("onderwerp", "Het onderwerp") if topic else ("vraag", "De vraag")
     if not text.strip():
         return f"Typ eerst een {what}."
     if len(" ".join(text.split())) > settings.max_question_chars:
-        return (f"{the} is te lang ({len(text)} tekens); het maximum is "
-                f"{settings.max_question_chars} tekens. Maak {the.lower()} korter.")
+        return (
+            f"{the} is te lang ({len(text)} tekens); het maximum is "
+            f"{settings.max_question_chars} tekens. Maak {the.lower()} korter."
+        )
     return f"Deze {what} kan niet worden gebruikt ({exc})."
 
 
@@ -263,8 +273,10 @@ def coverage_md(cov: Coverage | dict) -> str:
     d = cov.to_dict() if isinstance(cov, Coverage) else cov
     if not d.get("covered"):
         reason = f" _({md_text(d['reason'])})_" if d.get("reason") else ""
-        return f"### Niet gedekt door de stukken\n\n„{md_text(d.get('topic', ''))}” komt in de " \
-               f"stukken niet (voldoende) voor.{reason}"
+        return (
+            f"### Niet gedekt door de stukken\n\n„{md_text(d.get('topic', ''))}” komt in de "
+            f"stukken niet (voldoende) voor.{reason}"
+        )
     by_part: dict[str, list[dict]] = {}
     for g in d.get("groups") or []:
         by_part.setdefault(g.get("part") or "document", []).append(g)
@@ -292,8 +304,10 @@ def _passages(n: int) -> str:
 
 def overview_rows(overview: dict) -> list[list[Any]]:
     cols = overview.get("columns") or []
-    return [[label, *(len(cells.get(c) or []) for c in cols)]
-            for label, cells in (overview.get("matrix") or {}).items()]
+    return [
+        [label, *(len(cells.get(c) or []) for c in cols)]
+        for label, cells in (overview.get("matrix") or {}).items()
+    ]
 
 
 def overview_figure(overview: dict) -> Figure:
@@ -310,8 +324,15 @@ def overview_figure(overview: dict) -> Figure:
     top = max((max(r) for r in counts), default=0)
     for i, r in enumerate(counts):
         for j, v in enumerate(r):
-            ax.text(j, i, str(v), ha="center", va="center",
-                    color="white" if top and v > 0.6 * top else "black", fontsize=12)
+            ax.text(
+                j,
+                i,
+                str(v),
+                ha="center",
+                va="center",
+                color="white" if top and v > 0.6 * top else "black",
+                fontsize=12,
+            )
     ax.set_title("Passages in de feitenanalyse per adviesvraag en kolom", fontsize=10)
     fig.colorbar(im, ax=ax, label="passages")
     return fig
@@ -323,8 +344,10 @@ def overview_figure(overview: dict) -> Figure:
 def _history(turns: list[dict]) -> list[dict]:
     out = []
     for t in turns:
-        out += [{"role": "user", "content": t.get("question", "")},
-                {"role": "assistant", "content": t.get("answer", "")}]
+        out += [
+            {"role": "user", "content": t.get("question", "")},
+            {"role": "assistant", "content": t.get("answer", "")},
+        ]
     return out
 
 
@@ -360,13 +383,16 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
 
     # -------------------------------------------------------------- chat handlers
 
-    def respond(question: str, chat: list[dict], turns: list[dict], generator: str,
-                k: float) -> Iterator[tuple]:
+    def respond(
+        question: str, chat: list[dict], turns: list[dict], generator: str, k: float
+    ) -> Iterator[tuple]:
         chat = list(chat or [])
         turns = list(turns or [])
         shown_q = question if len(question or "") <= 500 else question[:500] + " …"
-        chat += [{"role": "user", "content": md_text(shown_q)},
-                 {"role": "assistant", "content": "_Zoeken in de stukken …_"}]
+        chat += [
+            {"role": "user", "content": md_text(shown_q)},
+            {"role": "assistant", "content": "_Zoeken in de stukken …_"},
+        ]
         skip = gr.skip()
         yield chat, turns, "", skip, skip, skip, skip, skip
         text, final = "", None
@@ -379,19 +405,37 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
                 else:
                     final = item
         except QuestionError as exc:
-            chat[-1] = {"role": "assistant",
-                        "content": f"⚠ {md_text(question_error(question, settings, exc))}"}
-            yield (chat, turns, question,
-                   gr.Markdown("⚠ De vraag is niet gesteld.", elem_classes=["status-error"]),
-                   skip, skip, skip, skip)
+            chat[-1] = {
+                "role": "assistant",
+                "content": f"⚠ {md_text(question_error(question, settings, exc))}",
+            }
+            yield (
+                chat,
+                turns,
+                question,
+                gr.Markdown("⚠ De vraag is niet gesteld.", elem_classes=["status-error"]),
+                skip,
+                skip,
+                skip,
+                skip,
+            )
             return
         except Exception:  # noqa: BLE001 - never show internals to the user
             log.exception("answering failed")
-            chat[-1] = {"role": "assistant",
-                        "content": "⚠ Er ging iets mis bij het beantwoorden. Probeer het opnieuw."}
-            yield (chat, turns, question,
-                   gr.Markdown("⚠ Geen antwoord.", elem_classes=["status-error"]),
-                   skip, skip, skip, skip)
+            chat[-1] = {
+                "role": "assistant",
+                "content": "⚠ Er ging iets mis bij het beantwoorden. Probeer het opnieuw.",
+            }
+            yield (
+                chat,
+                turns,
+                question,
+                gr.Markdown("⚠ Geen antwoord.", elem_classes=["status-error"]),
+                skip,
+                skip,
+                skip,
+                skip,
+            )
             return
         answer = final.to_dict()
         chat[-1] = {"role": "assistant", "content": answer_message(answer)}
@@ -400,12 +444,19 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
         items = _items(answer)
         first = items[0][0] if items else None
         yield (
-            chat, turns, skip,
-            gr.Markdown(status_md(answer), elem_classes=[
-                "status-declined" if answer["abstained"] else "status-answered"]),
-            gr.Radio(choices=[(choice_label(m, it), v) for v, m, it in items], value=first,
-                     label="Mogelijk verwant" if answer["abstained"] else "Bronnen",
-                     visible=bool(items)),
+            chat,
+            turns,
+            skip,
+            gr.Markdown(
+                status_md(answer),
+                elem_classes=["status-declined" if answer["abstained"] else "status-answered"],
+            ),
+            gr.Radio(
+                choices=[(choice_label(m, it), v) for v, m, it in items],
+                value=first,
+                label="Mogelijk verwant" if answer["abstained"] else "Bronnen",
+                visible=bool(items),
+            ),
             selected_passage(answer, first),
             sources_md(answer),
             gr.DownloadButton(value=exports.write(turns), interactive=True),
@@ -426,8 +477,12 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
         turn = _turn_for(turns, data.index)
         if turn is None:
             return "_Feedback kan alleen bij een antwoord worden gegeven._"
-        feedback.add("up" if data.liked else "down", turn["question"], turn["answer"],
-                     turn.get("citations") or [])
+        feedback.add(
+            "up" if data.liked else "down",
+            turn["question"],
+            turn["answer"],
+            turn.get("citations") or [],
+        )
         return "Bedankt voor uw feedback (" + ("nuttig" if data.liked else "niet nuttig") + ")."
 
     def on_wrong_source(turns: list[dict], value: str | None) -> str:
@@ -442,10 +497,16 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
         return f"Gemeld: verkeerde bron {which} bij het laatste antwoord. Dank u."
 
     def new_conversation() -> tuple:
-        return ([], [], gr.Markdown("Stel een vraag; de bronnen verschijnen hier.",
-                                    elem_classes=[]),
-                gr.Radio(choices=[], value=None, visible=False), "", "",
-                gr.DownloadButton(value=None, interactive=False), "")
+        return (
+            [],
+            [],
+            gr.Markdown("Stel een vraag; de bronnen verschijnen hier.", elem_classes=[]),
+            gr.Radio(choices=[], value=None, visible=False),
+            "",
+            "",
+            gr.DownloadButton(value=None, interactive=False),
+            "",
+        )
 
     # -------------------------------------------------------------- coverage handlers
 
@@ -463,8 +524,11 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
         if column not in cells:
             return "_Kies een adviesvraag en een kolom (of klik op een cel in de tabel)._"
         ids = cells[column]
-        out = [f"### {md_text(label)} × {md_text(COLUMN_LONG.get(column, column))} "
-               f"({_passages(len(ids))})", ""]
+        out = [
+            f"### {md_text(label)} × {md_text(COLUMN_LONG.get(column, column))} "
+            f"({_passages(len(ids))})",
+            "",
+        ]
         for pid in ids:
             p = engine.passage(pid)
             if p is not None:
@@ -473,7 +537,7 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
         return "\n".join(out)
 
     def select_cell(evt: gr.SelectData) -> tuple:
-        row, col = (evt.index if isinstance(evt.index, (list, tuple)) else (evt.index, 0))
+        row, col = evt.index if isinstance(evt.index, (list, tuple)) else (evt.index, 0)
         labels = list(overview.get("matrix") or {})
         cols = overview.get("columns") or []
         if not 0 <= row < len(labels):
@@ -484,12 +548,15 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
 
     # -------------------------------------------------------------- API (JSON)
 
-    def ask(question: str, history: list[dict] | None = None, generator: str | None = None,
-            k: int | None = None) -> dict:
+    def ask(
+        question: str,
+        history: list[dict] | None = None,
+        generator: str | None = None,
+        k: int | None = None,
+    ) -> dict:
         """Answer a question from the materials; returns the Answer as JSON."""
         try:
-            return engine.ask(question, history=history, generator=generator or None,
-                              k=k).to_dict()
+            return engine.ask(question, history=history, generator=generator or None, k=k).to_dict()
         except QuestionError as exc:
             raise gr.Error(question_error(question, settings, exc)) from None
 
@@ -503,105 +570,184 @@ def build_app(engine: Engine, settings: Settings) -> gr.Blocks:
     # -------------------------------------------------------------- layout
 
     with gr.Blocks(title=TITLE, delete_cache=(3600, 86400)) as app:
-        gr.Markdown(f"# {TITLE}\nVragen over de SER-stukken over AI en werk, beantwoord met "
-                    "citaten uit die stukken. Staat iets er niet in, dan zegt de assistent dat.")
+        gr.Markdown(
+            f"# {TITLE}\nVragen over de SER-stukken over AI en werk, beantwoord met "
+            "citaten uit die stukken. Staat iets er niet in, dan zegt de assistent dat."
+        )
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("Vragen", id="vragen", elem_id="tab-vragen"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(
-                            label="Gesprek", elem_id="chatbot", height=520,
-                            sanitize_html=True, allow_tags=False, render_markdown=True,
-                            latex_delimiters=[], feedback_options=("Like", "Dislike"),
+                            label="Gesprek",
+                            elem_id="chatbot",
+                            height=520,
+                            sanitize_html=True,
+                            allow_tags=False,
+                            render_markdown=True,
+                            latex_delimiters=[],
+                            feedback_options=("Like", "Dislike"),
                             buttons=["copy", "copy_all"],
                             placeholder="Stel hieronder een vraag over de stukken.",
                         )
                         with gr.Row():
                             question = gr.Textbox(
-                                show_label=False, elem_id="question", scale=5, lines=1,
-                                max_lines=6, placeholder="Stel een vraag over de stukken …",
-                                submit_btn=False)
-                            send = gr.Button("Verstuur", variant="primary", elem_id="send",
-                                             scale=1, min_width=100)
-                        gr.Examples(EXAMPLES, inputs=[question], label="Voorbeeldvragen",
-                                    api_visibility=PRIVATE)
+                                show_label=False,
+                                elem_id="question",
+                                scale=5,
+                                lines=1,
+                                max_lines=6,
+                                placeholder="Stel een vraag over de stukken …",
+                                submit_btn=False,
+                            )
+                            send = gr.Button(
+                                "Verstuur",
+                                variant="primary",
+                                elem_id="send",
+                                scale=1,
+                                min_width=100,
+                            )
+                        gr.Examples(
+                            EXAMPLES,
+                            inputs=[question],
+                            label="Voorbeeldvragen",
+                            api_visibility=PRIVATE,
+                        )
                         with gr.Row():
-                            wrong = gr.Button("⚠ Verkeerde bron melden", elem_id="wrong-source",
-                                              size="sm")
+                            wrong = gr.Button(
+                                "⚠ Verkeerde bron melden", elem_id="wrong-source", size="sm"
+                            )
                             export = gr.DownloadButton(
-                                "⤓ Gesprek exporteren (Markdown)", elem_id="export",
-                                interactive=False, size="sm")
-                            clear = gr.Button("Nieuw gesprek", elem_id="new-conversation",
-                                              size="sm")
+                                "⤓ Gesprek exporteren (Markdown)",
+                                elem_id="export",
+                                interactive=False,
+                                size="sm",
+                            )
+                            clear = gr.Button(
+                                "Nieuw gesprek", elem_id="new-conversation", size="sm"
+                            )
                         feedback_note = gr.Markdown(elem_id="feedback-status")
                         with gr.Accordion("Instellingen", open=False, elem_id="settings"):
-                            generator = gr.Radio(GENERATORS, value=settings.generator,
-                                                 label="Manier van antwoorden",
-                                                 elem_id="generator")
-                            k = gr.Slider(1, settings.max_k, value=settings.k, step=1,
-                                          label="Aantal passages om uit te zoeken",
-                                          elem_id="k")
+                            generator = gr.Radio(
+                                GENERATORS,
+                                value=settings.generator,
+                                label="Manier van antwoorden",
+                                elem_id="generator",
+                            )
+                            k = gr.Slider(
+                                1,
+                                settings.max_k,
+                                value=settings.k,
+                                step=1,
+                                label="Aantal passages om uit te zoeken",
+                                elem_id="k",
+                            )
                     with gr.Column(scale=2, elem_id="sources"):
-                        status = gr.Markdown("Stel een vraag; de bronnen verschijnen hier.",
-                                             elem_id="answer-status")
-                        citation = gr.Radio(choices=[], label="Bronnen", visible=False,
-                                            elem_id="citation-select")
-                        passage = gr.Markdown(elem_id="passage-view", line_breaks=True,
-                                              latex_delimiters=[])
-                        with gr.Accordion("Alle bronnen bij het laatste antwoord", open=False,
-                                          elem_id="sources-accordion"):
-                            sources = gr.Markdown(elem_id="sources-list", line_breaks=True,
-                                                  latex_delimiters=[])
+                        status = gr.Markdown(
+                            "Stel een vraag; de bronnen verschijnen hier.", elem_id="answer-status"
+                        )
+                        citation = gr.Radio(
+                            choices=[], label="Bronnen", visible=False, elem_id="citation-select"
+                        )
+                        passage = gr.Markdown(
+                            elem_id="passage-view", line_breaks=True, latex_delimiters=[]
+                        )
+                        with gr.Accordion(
+                            "Alle bronnen bij het laatste antwoord",
+                            open=False,
+                            elem_id="sources-accordion",
+                        ):
+                            sources = gr.Markdown(
+                                elem_id="sources-list", line_breaks=True, latex_delimiters=[]
+                            )
 
             with gr.Tab("Dekking", id="dekking", elem_id="tab-dekking"):
-                gr.Markdown("Waar behandelen de stukken een onderwerp? De treffers zijn "
-                            "gegroepeerd per deel van de stukken.")
+                gr.Markdown(
+                    "Waar behandelen de stukken een onderwerp? De treffers zijn "
+                    "gegroepeerd per deel van de stukken."
+                )
                 with gr.Row():
-                    topic = gr.Textbox(show_label=False, elem_id="coverage-topic", scale=5,
-                                       placeholder="Onderwerp, bijv. digitale vaardigheden")
-                    find = gr.Button("Zoek dekking", variant="primary", elem_id="coverage-run",
-                                     scale=1, min_width=100)
-                gr.Examples(COVERAGE_EXAMPLES, inputs=[topic], label="Voorbeelden",
-                            api_visibility=PRIVATE)
+                    topic = gr.Textbox(
+                        show_label=False,
+                        elem_id="coverage-topic",
+                        scale=5,
+                        placeholder="Onderwerp, bijv. digitale vaardigheden",
+                    )
+                    find = gr.Button(
+                        "Zoek dekking",
+                        variant="primary",
+                        elem_id="coverage-run",
+                        scale=1,
+                        min_width=100,
+                    )
+                gr.Examples(
+                    COVERAGE_EXAMPLES, inputs=[topic], label="Voorbeelden", api_visibility=PRIVATE
+                )
                 coverage_out = gr.Markdown(elem_id="coverage-result", latex_delimiters=[])
-                gr.Markdown("## Overzicht feitenanalyse: adviesvragen × kolommen\n"
-                            f"{overview.get('passages', 0)} passages in de stukken; "
-                            "bekend = *Wat weten we wel*, onzeker = *Waar zit de onzekerheid*, "
-                            "trends = *Welke trends/eerste inzichten zijn er*.")
+                gr.Markdown(
+                    "## Overzicht feitenanalyse: adviesvragen × kolommen\n"
+                    f"{overview.get('passages', 0)} passages in de stukken; "
+                    "bekend = *Wat weten we wel*, onzeker = *Waar zit de onzekerheid*, "
+                    "trends = *Welke trends/eerste inzichten zijn er*."
+                )
                 with gr.Row():
-                    gr.Plot(overview_figure(overview), format="png", show_label=False,
-                            elem_id="overview-plot")
+                    gr.Plot(
+                        overview_figure(overview),
+                        format="png",
+                        show_label=False,
+                        elem_id="overview-plot",
+                    )
                     table = gr.Dataframe(
                         value=overview_rows(overview),
                         headers=["Adviesvraag", *(overview.get("columns") or [])],
-                        interactive=False, elem_id="overview-table",
-                        label="Aantal passages (klik op een cel)")
+                        interactive=False,
+                        elem_id="overview-table",
+                        label="Aantal passages (klik op een cel)",
+                    )
                 labels = list(overview.get("matrix") or {})
                 with gr.Row():
-                    cell_q = gr.Dropdown(labels, value=None, label="Adviesvraag",
-                                         elem_id="cell-question")
+                    cell_q = gr.Dropdown(
+                        labels, value=None, label="Adviesvraag", elem_id="cell-question"
+                    )
                     cell_c = gr.Dropdown(
                         [(COLUMN_LONG.get(c, c), c) for c in overview.get("columns") or []],
-                        value=None, label="Kolom", elem_id="cell-column")
+                        value=None,
+                        label="Kolom",
+                        elem_id="cell-column",
+                    )
                 cell_out = gr.Markdown(elem_id="cell-passages", latex_delimiters=[])
 
         # ---------------------------------------------------------- events
         chat_outputs = [chatbot, turns, question, status, citation, passage, sources, export]
-        gr.on([question.submit, send.click], respond,
-              inputs=[question, chatbot, turns, generator, k], outputs=chat_outputs,
-              api_visibility=PRIVATE)
+        gr.on(
+            [question.submit, send.click],
+            respond,
+            inputs=[question, chatbot, turns, generator, k],
+            outputs=chat_outputs,
+            api_visibility=PRIVATE,
+        )
         citation.change(show_passage, [citation, turns], passage, api_visibility=PRIVATE)
         chatbot.like(on_like, [turns], feedback_note, api_visibility=PRIVATE)
         wrong.click(on_wrong_source, [turns, citation], feedback_note, api_visibility=PRIVATE)
-        gr.on([clear.click, chatbot.clear], new_conversation, None,
-              [chatbot, turns, status, citation, passage, sources, export, feedback_note],
-              api_visibility=PRIVATE)
-        gr.on([topic.submit, find.click], show_coverage, topic, coverage_out,
-              api_visibility=PRIVATE)
+        gr.on(
+            [clear.click, chatbot.clear],
+            new_conversation,
+            None,
+            [chatbot, turns, status, citation, passage, sources, export, feedback_note],
+            api_visibility=PRIVATE,
+        )
+        gr.on(
+            [topic.submit, find.click], show_coverage, topic, coverage_out, api_visibility=PRIVATE
+        )
         table.select(select_cell, None, [cell_q, cell_c, cell_out], api_visibility=PRIVATE)
-        gr.on([cell_q.input, cell_c.input], cell_passages, [cell_q, cell_c], cell_out,
-              api_visibility=PRIVATE)
+        gr.on(
+            [cell_q.input, cell_c.input],
+            cell_passages,
+            [cell_q, cell_c],
+            cell_out,
+            api_visibility=PRIVATE,
+        )
 
         gr.api(ask, api_name="ask")
         gr.api(coverage, api_name="coverage")
@@ -621,8 +767,9 @@ def parse_auth(auth: str) -> tuple[str, str] | None:
     return user, password
 
 
-def launch_options(settings: Settings, port: int | None = None,
-                   host: str | None = None) -> dict[str, Any]:
+def launch_options(
+    settings: Settings, port: int | None = None, host: str | None = None
+) -> dict[str, Any]:
     """Keyword arguments for Blocks.launch(): local only, no share link, no file access
     beyond gradio's own cache, login when configured, no internals in error messages."""
     return {

@@ -17,12 +17,24 @@ def make_pdf(pages: list[list[str]]) -> bytes:
             ops.append(f"({esc}) Tj T*")
         ops.append("ET")
         stream = "\n".join(ops).encode("latin-1")
-        objs.append((f"{page_id} 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-                     f"/Resources << /Font << /F1 {font_id} 0 R >> >> /Contents {content_id} 0 R >> endobj\n").encode())
-        objs.append(f"{content_id} 0 obj << /Length {len(stream)} >> stream\n".encode() + stream + b"\nendstream endobj\n")
-    head = [b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n",
-            f"2 0 obj << /Type /Pages /Kids [{' '.join(kids)}] /Count {n_pages} >> endobj\n".encode()]
-    tail = [f"{font_id} 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n".encode()]
+        objs.append(
+            (
+                f"{page_id} 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                f"/Resources << /Font << /F1 {font_id} 0 R >> >> /Contents {content_id} 0 R >> endobj\n"
+            ).encode()
+        )
+        objs.append(
+            f"{content_id} 0 obj << /Length {len(stream)} >> stream\n".encode()
+            + stream
+            + b"\nendstream endobj\n"
+        )
+    head = [
+        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n",
+        f"2 0 obj << /Type /Pages /Kids [{' '.join(kids)}] /Count {n_pages} >> endobj\n".encode(),
+    ]
+    tail = [
+        f"{font_id} 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n".encode()
+    ]
     body = b"%PDF-1.4\n"
     offsets = []
     for obj in head + objs + tail:
@@ -31,5 +43,7 @@ def make_pdf(pages: list[list[str]]) -> bytes:
     xref = len(body)
     body += f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n".encode()
     body += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    body += f"trailer << /Size {len(offsets) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    body += (
+        f"trailer << /Size {len(offsets) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return body

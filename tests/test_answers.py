@@ -62,8 +62,10 @@ def test_instruction_in_the_question_is_not_followed(engine):
 
 
 def test_followup_is_rewritten_with_the_history(engine):
-    history = [{"role": "user", "content": "Wie hebben er te weinig digitale vaardigheden?"},
-               {"role": "assistant", "content": "..."}]
+    history = [
+        {"role": "user", "content": "Wie hebben er te weinig digitale vaardigheden?"},
+        {"role": "assistant", "content": "..."},
+    ]
     a = engine.ask("En oudere werknemers?", history=history)
     assert "digitale vaardigheden" in a.search_query
     assert not a.abstained
@@ -72,7 +74,15 @@ def test_followup_is_rewritten_with_the_history(engine):
 
 def test_timings_and_json_contract(engine):
     d = engine.ask("Wat is het probleem bij het betrekken van werknemers?").to_dict()
-    for key in ("question", "answer", "abstained", "language", "citations", "passages", "timings_ms"):
+    for key in (
+        "question",
+        "answer",
+        "abstained",
+        "language",
+        "citations",
+        "passages",
+        "timings_ms",
+    ):
         assert key in d
     assert {"retrieve", "generate", "total"} <= set(d["timings_ms"])
     for c in d["citations"]:
@@ -80,15 +90,20 @@ def test_timings_and_json_contract(engine):
 
 
 def test_followup_after_a_declined_question_does_not_inherit_its_words(engine):
-    history = [{"role": "user", "content": "Wat is de hoofdstad van Australië?"},
-               {"role": "assistant", "content": DECLINE["nl"]}]
+    history = [
+        {"role": "user", "content": "Wat is de hoofdstad van Australië?"},
+        {"role": "assistant", "content": DECLINE["nl"]},
+    ]
     a = engine.ask("En wat staat er over scholing van werkenden?", history=history)
     assert "Australië" not in a.search_query
     assert not a.abstained
 
 
 def test_streamed_answer_equals_the_invoked_answer(engine):
-    for q in ("Wat is de tijdsplanning van de bespreking?", "Which groups lag behind in digital skills?"):
+    for q in (
+        "Wat is de tijdsplanning van de bespreking?",
+        "Which groups lag behind in digital skills?",
+    ):
         *deltas, final = list(engine.stream(q))
         assert deltas and final.answer == engine.ask(q).answer
         assert not final.unsupported

@@ -33,8 +33,11 @@ def test_retrieve_json_contract(env, capsys):
 
 def test_retrieve_batch_file(env, tmp_path, capsys):
     f = tmp_path / "q.jsonl"
-    f.write_text('{"id": "a", "question": "Wat is de tijdsplanning?"}\n'
-                 '{"id": "b", "question": "Wie zijn de auteurs?"}\n', encoding="utf-8")
+    f.write_text(
+        '{"id": "a", "question": "Wat is de tijdsplanning?"}\n'
+        '{"id": "b", "question": "Wie zijn de auteurs?"}\n',
+        encoding="utf-8",
+    )
     assert main(["retrieve", "--file", str(f), "-k", "2", "--json"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [x["id"] for x in lines] == ["a", "b"]
@@ -47,19 +50,32 @@ def test_ask_json_and_batch_with_history(env, tmp_path, capsys):
     d = json.loads(capsys.readouterr().out)
     assert not d["abstained"] and d["citations"][0]["id"] == "voorlegger-tijdsplanning"
     f = tmp_path / "q.jsonl"
-    f.write_text(json.dumps({"id": "f", "question": "En voor oudere werknemers?", "history": [
-        {"role": "user", "content": "Wie heeft te weinig digitale vaardigheden?"}]}) + "\n",
-        encoding="utf-8")
+    f.write_text(
+        json.dumps(
+            {
+                "id": "f",
+                "question": "En voor oudere werknemers?",
+                "history": [
+                    {"role": "user", "content": "Wie heeft te weinig digitale vaardigheden?"}
+                ],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     assert main(["ask", "--file", str(f), "--json"]) == 0
     out = json.loads(capsys.readouterr().out.strip())
     assert out["id"] == "f" and "digitale vaardigheden" in out["search_query"]
 
 
-@pytest.mark.parametrize("argv, code, message", [
-    (["retrieve", "   "], 2, "empty"),
-    (["ask", ""], 2, "empty"),
-    (["retrieve", "--file", "/nonexistent/q.jsonl"], 1, "cannot read"),
-])
+@pytest.mark.parametrize(
+    "argv, code, message",
+    [
+        (["retrieve", "   "], 2, "empty"),
+        (["ask", ""], 2, "empty"),
+        (["retrieve", "--file", "/nonexistent/q.jsonl"], 1, "cannot read"),
+    ],
+)
 def test_bad_input_gives_one_line_and_exit_code(env, capsys, argv, code, message):
     assert main(argv) == code
     err = capsys.readouterr().err.strip()
@@ -75,7 +91,15 @@ def test_malformed_batch_line_is_reported_with_its_number(env, tmp_path, capsys)
 
 def test_missing_index_exits_cleanly_in_a_real_process(tmp_path):
     env = dict(os.environ, ASSISTANT_INDEX_DIR=str(tmp_path / "none"))
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "retrieve", "vraag"],
-                          capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "retrieve", "vraag"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 1
-    assert proc.stderr.strip() == f"assistant: error: no index in {tmp_path / 'none'}: run `assistant index` first"
+    assert (
+        proc.stderr.strip()
+        == f"assistant: error: no index in {tmp_path / 'none'}: run `assistant index` first"
+    )

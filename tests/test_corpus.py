@@ -59,8 +59,11 @@ def test_fact_cells_keep_row_column_and_reference(doc):
     cells = [p for p in doc["passages"] if p.get("row")]
     assert len(cells) >= 50
     columns = {p["column"] for p in cells}
-    assert columns == {"Wat weten we wel", "Waar zit de onzekerheid",
-                       "Welke trends/eerste inzichten zijn er"}
+    assert columns == {
+        "Wat weten we wel",
+        "Waar zit de onzekerheid",
+        "Welke trends/eerste inzichten zijn er",
+    }
     for p in cells:
         if p.get("ref"):  # the reference is quoted exactly as the document writes it
             assert p["ref"] in " ".join(p["text"].split()), p["id"]
@@ -69,11 +72,16 @@ def test_fact_cells_keep_row_column_and_reference(doc):
     joined = by_id["feiten-kwaliteit-trends-1"]["text"]
     assert "welke taken overblijven" in " ".join(joined.split())
     assert by_id["feiten-kwaliteit-wel-1"]["ref"] == "Par. 2 en 3.1, CDT46"
-    assert by_id["feiten-productiviteit-wel-1"]["row"] == "Over de impact van AI op arbeidsproductiviteit"
+    assert (
+        by_id["feiten-productiviteit-wel-1"]["row"]
+        == "Over de impact van AI op arbeidsproductiviteit"
+    )
 
 
 def test_action_cells_have_theme_and_level(doc):
-    cells = [p for p in doc["passages"] if p["part"] == "handelingsperspectieven" and p.get("theme")]
+    cells = [
+        p for p in doc["passages"] if p["part"] == "handelingsperspectieven" and p.get("theme")
+    ]
     assert {p["level"] for p in cells} == {"micro", "meso", "macro"}
     themes = {p["theme"] for p in cells}
     assert "Mobiliteit van werkenden" in themes and "Sociale innovatie" in themes

@@ -25,26 +25,60 @@ def test_malformed_gold_lines_are_reported_with_their_number(tmp_path: Path):
 
 def test_gate_flags_thresholds_and_drops_from_the_baseline():
     summary = {"retrieval_hit@5": 0.90, "unretrieved_citations": 1, "oos_declined": 0.80}
-    problems = gate(summary, {"min": {"retrieval_hit@5": 0.95}, "max": {"unretrieved_citations": 0}},
-                    {"oos_declined": 0.90}, tolerance=0.02)
+    problems = gate(
+        summary,
+        {"min": {"retrieval_hit@5": 0.95}, "max": {"unretrieved_citations": 0}},
+        {"oos_declined": 0.90},
+        tolerance=0.02,
+    )
     assert len(problems) == 3
 
 
 @pytest.mark.integration
 def test_runner_accepts_a_gold_file_written_by_someone_else(engine, tmp_path: Path):
     f = tmp_path / "theirs.jsonl"
-    f.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in [
-        {"id": "x1", "question": "Wat weten we over platformwerk?", "lang": "nl", "answerable": True,
-         "evidence": ["minder dan 1 procent van beroepsbevolking"], "must_mention": ["platforms"]},
-        {"id": "x2", "question": "Who won the 2022 World Cup?", "lang": "en", "answerable": False,
-         "evidence": [], "must_mention": []},
-    ]) + "\n", encoding="utf-8")
+    f.write_text(
+        "\n".join(
+            json.dumps(x, ensure_ascii=False)
+            for x in [
+                {
+                    "id": "x1",
+                    "question": "Wat weten we over platformwerk?",
+                    "lang": "nl",
+                    "answerable": True,
+                    "evidence": ["minder dan 1 procent van beroepsbevolking"],
+                    "must_mention": ["platforms"],
+                },
+                {
+                    "id": "x2",
+                    "question": "Who won the 2022 World Cup?",
+                    "lang": "en",
+                    "answerable": False,
+                    "evidence": [],
+                    "must_mention": [],
+                },
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     results = run_eval(engine.ask, load_cases(f))
     s = summarise(results)
-    for key in ("retrieval_hit@1", "retrieval_hit@5", "retrieval_mrr", "citation_precision",
-                "citation_recall", "unretrieved_citations", "key_fact_recall", "sentence_support",
-                "language_match", "oos_declined", "inscope_declined", "latency_p50_ms",
-                "latency_p95_ms"):
+    for key in (
+        "retrieval_hit@1",
+        "retrieval_hit@5",
+        "retrieval_mrr",
+        "citation_precision",
+        "citation_recall",
+        "unretrieved_citations",
+        "key_fact_recall",
+        "sentence_support",
+        "language_match",
+        "oos_declined",
+        "inscope_declined",
+        "latency_p50_ms",
+        "latency_p95_ms",
+    ):
         assert key in s
     assert s["retrieval_hit@5"] == 1.0 and s["oos_declined"] == 1.0
 

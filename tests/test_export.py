@@ -8,31 +8,52 @@ from datetime import datetime
 from assistant.answer import Answer, Citation
 from assistant.export import conversation_markdown
 
-PASSAGE = ("Hoewel NL internationaal gezien goed scoort op digitale en AI vaardigheden, geldt dat "
-           "niet voor hele bevolking. Mensen zonder startkwalificatie blijven achter.\n"
-           "Tweede regel van de passage.")
+PASSAGE = (
+    "Hoewel NL internationaal gezien goed scoort op digitale en AI vaardigheden, geldt dat "
+    "niet voor hele bevolking. Mensen zonder startkwalificatie blijven achter.\n"
+    "Tweede regel van de passage."
+)
 
 
 def _answered() -> dict:
     return Answer(
         question="Welke groepen blijven achter in digitale vaardigheden?",
         answer='Volgens de stukken:\n\n- "Mensen zonder startkwalificatie blijven achter." [1]',
-        abstained=False, language="nl",
-        citations=[Citation(n=1, id="feiten-productiviteit-trends-6", ref="Par. 2.3 en 4.3, CDT51",
-                            section="Bijlage A > Over de impact van AI op arbeidsproductiviteit",
-                            column="Welke trends/eerste inzichten zijn er", level="",
-                            text=PASSAGE, quote="Mensen zonder startkwalificatie blijven achter.")],
+        abstained=False,
+        language="nl",
+        citations=[
+            Citation(
+                n=1,
+                id="feiten-productiviteit-trends-6",
+                ref="Par. 2.3 en 4.3, CDT51",
+                section="Bijlage A > Over de impact van AI op arbeidsproductiviteit",
+                column="Welke trends/eerste inzichten zijn er",
+                level="",
+                text=PASSAGE,
+                quote="Mensen zonder startkwalificatie blijven achter.",
+            )
+        ],
         notices=["llamacpp unavailable; answered with the extractive generator instead"],
     ).to_dict()
 
 
 def _declined() -> dict:
     return Answer(
-        question="Wat is de hoofdstad van Australië?", answer="Dit staat niet in de stukken.",
-        abstained=True, language="nl",
-        related=[{"id": "dialoogtafel3-probleem", "ref": "", "text": "Niet iedereen heeft de "
-                  "benodigde vaardigheden.", "section": "Dialoogtafel 3 | Iedereen meenemen",
-                  "column": "", "level": "", "score": 0.09}],
+        question="Wat is de hoofdstad van Australië?",
+        answer="Dit staat niet in de stukken.",
+        abstained=True,
+        language="nl",
+        related=[
+            {
+                "id": "dialoogtafel3-probleem",
+                "ref": "",
+                "text": "Niet iedereen heeft de benodigde vaardigheden.",
+                "section": "Dialoogtafel 3 | Iedereen meenemen",
+                "column": "",
+                "level": "",
+                "score": 0.09,
+            }
+        ],
     ).to_dict()
 
 
@@ -58,7 +79,9 @@ def test_export_contains_questions_answers_citations_and_passages():
 def test_export_neutralises_html_and_images():
     turn = _answered()
     turn["question"] = "<script>alert(1)</script> ![x](http://example.com/x.png)"
-    turn["citations"][0]["text"] = "tekst <img src=x onerror=alert(1)> ![y](http://example.com/y.png)"
+    turn["citations"][0]["text"] = (
+        "tekst <img src=x onerror=alert(1)> ![y](http://example.com/y.png)"
+    )
     md = conversation_markdown([turn])
     assert re.search(r"(?<!\\)<", md) is None  # every "<" is backslash-escaped: no raw HTML
     assert "![x](" not in md and "![y](" not in md

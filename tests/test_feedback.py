@@ -9,8 +9,14 @@ import pytest
 
 from assistant.feedback import FeedbackStore
 
-CITATIONS = [{"n": 1, "id": "feiten-productiviteit-trends-6", "ref": "Par. 2.3 en 4.3, CDT51",
-              "text": "Mensen zonder startkwalificatie … blijven achter."}]
+CITATIONS = [
+    {
+        "n": 1,
+        "id": "feiten-productiviteit-trends-6",
+        "ref": "Par. 2.3 en 4.3, CDT51",
+        "text": "Mensen zonder startkwalificatie … blijven achter.",
+    }
+]
 
 
 def test_add_and_read_back(tmp_path):
@@ -58,8 +64,9 @@ def test_concurrent_writes_are_not_lost(tmp_path):
             start.wait()
             for i in range(50):
                 kind = ("up", "down", "wrong_source")[(t + i) % 3]
-                row = stores[t].add(kind, f"vraag {t}-{i}", f"antwoord {t}-{i}",
-                                    [{"n": 1, "thread": t, "i": i}])
+                row = stores[t].add(
+                    kind, f"vraag {t}-{i}", f"antwoord {t}-{i}", [{"n": 1, "thread": t, "i": i}]
+                )
                 with ids_lock:
                     ids.append(row)
         except BaseException as exc:  # noqa: BLE001 - reported below

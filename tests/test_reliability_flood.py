@@ -30,11 +30,21 @@ QUESTIONS = [
 @pytest.fixture
 def served(built_settings, tmp_path):
     port = free_port()
-    env = dict(os.environ, ASSISTANT_INDEX_DIR=str(built_settings.index_dir),
-               ASSISTANT_CORPUS_DIR=str(built_settings.corpus_dir), ASSISTANT_DATA_DIR=str(tmp_path),
-               ASSISTANT_PORT=str(port), ASSISTANT_MAX_QUEUE="64", ASSISTANT_CONCURRENCY="4")
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(
+        os.environ,
+        ASSISTANT_INDEX_DIR=str(built_settings.index_dir),
+        ASSISTANT_CORPUS_DIR=str(built_settings.corpus_dir),
+        ASSISTANT_DATA_DIR=str(tmp_path),
+        ASSISTANT_PORT=str(port),
+        ASSISTANT_MAX_QUEUE="64",
+        ASSISTANT_CONCURRENCY="4",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -102,6 +112,8 @@ def test_flood_is_answered_or_refused_cleanly(served, built_settings):
     assert server.is_running()
     time.sleep(2)
     grown_mb = (server.memory_info().rss - rss_start) / 2**20
-    print(f"300 requests in {elapsed:.1f} s; "
-          f"{ {k: outcomes.count(k) for k in set(outcomes)} }; server RSS {grown_mb:+.0f} MB")
+    print(
+        f"300 requests in {elapsed:.1f} s; "
+        f"{ {k: outcomes.count(k) for k in set(outcomes)} }; server RSS {grown_mb:+.0f} MB"
+    )
     assert grown_mb < 100

@@ -26,13 +26,25 @@ def test_dutch_decompounding_and_language():
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("question, expected", [
-    ("Welke groepen blijven achter in digitale vaardigheden?", "feiten-productiviteit-trends-6"),
-    ("Which groups lag behind in digital skills?", "feiten-productiviteit-trends-6"),
-    ("Wat weten we over platformwerk?", "feiten-werkgelegenheid-trends-3"),
-    ("Wat kan op macroniveau aan mobiliteit van werkenden gedaan worden?", "actie-mobiliteit-macro"),
-    ("What is uncertain about the effect of AI on learning?", "feiten-productiviteit-onzeker-3"),
-])
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        (
+            "Welke groepen blijven achter in digitale vaardigheden?",
+            "feiten-productiviteit-trends-6",
+        ),
+        ("Which groups lag behind in digital skills?", "feiten-productiviteit-trends-6"),
+        ("Wat weten we over platformwerk?", "feiten-werkgelegenheid-trends-3"),
+        (
+            "Wat kan op macroniveau aan mobiliteit van werkenden gedaan worden?",
+            "actie-mobiliteit-macro",
+        ),
+        (
+            "What is uncertain about the effect of AI on learning?",
+            "feiten-productiviteit-onzeker-3",
+        ),
+    ],
+)
 def test_hybrid_finds_the_passage_in_dutch_and_english(engine, question, expected):
     assert expected in [h.passage.id for h in engine.retrieve(question, 5)]
 

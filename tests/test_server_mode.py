@@ -25,8 +25,12 @@ def server_settings(tmp_path_factory) -> Settings:
             pytest.fail("ASSISTANT_TEST_CHROMA_URL is not set: scripts/test.sh starts the server")
         pytest.skip("no Chroma server: run through `make test` (scripts/test.sh starts one)")
     tmp = tmp_path_factory.mktemp("server")
-    return Settings(corpus_dir=CORPUS, index_dir=tmp / "unused", chroma_url=URL,
-                    collection=f"test-{uuid.uuid4().hex[:8]}")
+    return Settings(
+        corpus_dir=CORPUS,
+        index_dir=tmp / "unused",
+        chroma_url=URL,
+        collection=f"test-{uuid.uuid4().hex[:8]}",
+    )
 
 
 def test_index_retrieve_and_ask_against_the_server(server_settings):
@@ -45,13 +49,18 @@ def test_index_retrieve_and_ask_against_the_server(server_settings):
 def test_two_app_processes_share_the_server_and_see_updates(server_settings, tmp_path, monkeypatch):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "a.md").write_text("# A\n\nPlatformwerk blijft beperkt tot een klein deel van de "
-                                 "beroepsbevolking volgens de notitie.\n", encoding="utf-8")
+    (corpus / "a.md").write_text(
+        "# A\n\nPlatformwerk blijft beperkt tot een klein deel van de "
+        "beroepsbevolking volgens de notitie.\n",
+        encoding="utf-8",
+    )
     s = server_settings.with_(corpus_dir=corpus, collection=f"test-{uuid.uuid4().hex[:8]}")
     index_corpus(s)
     reader_a, reader_b = Engine(s), Engine(s)
-    (corpus / "b.md").write_text("# B\n\nDe robotbelasting wordt in deze notitie besproken als "
-                                 "mogelijke maatregel.\n", encoding="utf-8")
+    (corpus / "b.md").write_text(
+        "# B\n\nDe robotbelasting wordt in deze notitie besproken als mogelijke maatregel.\n",
+        encoding="utf-8",
+    )
     index_corpus(s)  # a third process updates the collection
     monkeypatch.setattr("assistant.retrieval.REVISION_TTL_S", 0.0)
     for reader in (reader_a, reader_b):

@@ -47,12 +47,20 @@ def test_pdf_and_docx_are_read(tmp_path: Path):
 
     d = docx.Document()
     d.add_heading("Sociale dialoog", level=1)
-    d.add_paragraph("Sociale partners kunnen afspraken maken over de inzet van algoritmes op de werkvloer. Par. 5.2, CDT50")
+    d.add_paragraph(
+        "Sociale partners kunnen afspraken maken over de inzet van algoritmes op de werkvloer. Par. 5.2, CDT50"
+    )
     d.save(tmp_path / "dialoog.docx")
-    (tmp_path / "memo.pdf").write_bytes(make_pdf([[
-        "Scholing van werkenden is nodig om mee te kunnen met nieuwe technologie.",
-        "Dit geldt vooral voor oudere werknemers zonder startkwalificatie. Par. 2.3, CDT51",
-    ]]))
+    (tmp_path / "memo.pdf").write_bytes(
+        make_pdf(
+            [
+                [
+                    "Scholing van werkenden is nodig om mee te kunnen met nieuwe technologie.",
+                    "Dit geldt vooral voor oudere werknemers zonder startkwalificatie. Par. 2.3, CDT51",
+                ]
+            ]
+        )
+    )
     corpus = load_corpus(tmp_path)
     assert not corpus.skipped, corpus.skipped
     by_source = {p.source: p for p in corpus.passages}
@@ -63,7 +71,9 @@ def test_pdf_and_docx_are_read(tmp_path: Path):
 
 
 def test_broken_files_are_skipped_and_named(tmp_path: Path):
-    (tmp_path / "ok.txt").write_text("Een gewone alinea over AI en werk die prima te lezen is.", encoding="utf-8")
+    (tmp_path / "ok.txt").write_text(
+        "Een gewone alinea over AI en werk die prima te lezen is.", encoding="utf-8"
+    )
     (tmp_path / "empty.md").write_text("", encoding="utf-8")
     (tmp_path / "fake.pdf").write_text("this is not a pdf", encoding="utf-8")
     (tmp_path / "fake.docx").write_bytes(b"\x00\x01 not a zip")
@@ -77,6 +87,9 @@ def test_broken_files_are_skipped_and_named(tmp_path: Path):
 
 
 def test_reference_patterns():
-    assert find_refs("zie Par.5, CDT34 en Par. 3.2 en 3.3, CDT46") == "Par.5, CDT34; Par. 3.2 en 3.3, CDT46"
+    assert (
+        find_refs("zie Par.5, CDT34 en Par. 3.2 en 3.3, CDT46")
+        == "Par.5, CDT34; Par. 3.2 en 3.3, CDT46"
+    )
     assert find_refs("Par.4, CDT 46") == "Par.4, CDT 46"
     assert find_refs("geen verwijzing hier") == ""

@@ -76,10 +76,11 @@ def test_ask_declines_off_topic_question(client):
 
 
 def test_ask_takes_history_and_settings(client):
-    history = [{"role": "user", "content": ANSWERABLE},
-               {"role": "assistant", "content": "Volgens de stukken: …"}]
-    answer = client.predict("En welke groepen nog meer?", history, "llamacpp", 3,
-                            api_name="/ask")
+    history = [
+        {"role": "user", "content": ANSWERABLE},
+        {"role": "assistant", "content": "Volgens de stukken: …"},
+    ]
+    answer = client.predict("En welke groepen nog meer?", history, "llamacpp", 3, api_name="/ask")
     assert len(answer["passages"]) <= 3
     # llama.cpp is not configured here: the engine falls back and says so
     assert answer["generator"] == "extractive"
@@ -116,8 +117,9 @@ def test_login_is_required_when_configured(engine, built_settings, tmp_path):
     try:
         # a plain HTTP call to the API, without logging in
         body = json.dumps({"data": [ANSWERABLE]}).encode()
-        req = urllib.request.Request(url + "gradio_api/call/ask", data=body,
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            url + "gradio_api/call/ask", data=body, headers={"Content-Type": "application/json"}
+        )
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(req, timeout=30)
         assert err.value.code in (401, 403)
@@ -152,8 +154,9 @@ def test_launch_options_are_local_and_minimal(built_settings):
         launch_options(built_settings.with_(auth="no-password"))
 
 
-def test_serve_builds_a_missing_index_then_launches(monkeypatch, engine, built_settings,
-                                                    tmp_path, capsys):
+def test_serve_builds_a_missing_index_then_launches(
+    monkeypatch, engine, built_settings, tmp_path, capsys
+):
     import gradio as gr
 
     import assistant.indexing

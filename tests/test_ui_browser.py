@@ -14,9 +14,15 @@ import pytest
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 T = 120_000  # ms; generous: two cores, a model and a browser share them
 
 ANSWERABLE = "Welke groepen blijven achter in digitale vaardigheden?"
@@ -49,8 +55,11 @@ def url(engine, ui_settings) -> Iterator[str]:
 
     app = build_app(engine, ui_settings)
     app.queue(default_concurrency_limit=ui_settings.concurrency, max_size=ui_settings.max_queue)
-    _, local, _ = app.launch(prevent_thread_lock=True, quiet=True,
-                             **launch_options(ui_settings, port=_free_port(), host="127.0.0.1"))
+    _, local, _ = app.launch(
+        prevent_thread_lock=True,
+        quiet=True,
+        **launch_options(ui_settings, port=_free_port(), host="127.0.0.1"),
+    )
     try:
         yield local
     finally:
@@ -82,8 +91,14 @@ def page(browser, url):
     page.dialogs = []  # an alert() would mean injected script ran
     page.remote = []  # requests that leave this machine
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.on("request", lambda r: page.remote.append(r.url)
-            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            page.remote.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else None
+        ),
+    )
     page.goto(url, timeout=T)
     page.wait_for_selector("#question textarea", timeout=T)
     yield page
@@ -96,7 +111,10 @@ def wait_for_text(page, selector: str, text: str) -> None:
         """([sel, text]) => {
              const el = document.querySelector(sel);
              return !!el && el.innerText.replace(/\\s+/g, ' ').includes(text);
-           }""", arg=[selector, text], timeout=T)
+           }""",
+        arg=[selector, text],
+        timeout=T,
+    )
 
 
 def ask(page, question: str, expect: str = "answered") -> None:
@@ -158,8 +176,9 @@ def test_unavailable_llm_falls_back_with_a_notice(page):
 def test_markup_in_a_question_is_shown_as_text(page):
     page.fill("#question textarea", HOSTILE)
     page.click("#send")
-    page.wait_for_selector("#answer-status.status-declined, #answer-status.status-answered",
-                           timeout=T)
+    page.wait_for_selector(
+        "#answer-status.status-declined, #answer-status.status-answered", timeout=T
+    )
     user = page.locator("#chatbot [data-testid='user']").last
     text = user.inner_text()
     assert "<script>alert(1)</script>" in text

@@ -17,6 +17,7 @@ def make_generator(name: str, settings, catalog) -> Generator:
     if name in ("llamacpp", "openai"):
         from assistant.generators.llm import LLMGenerator, make_chat_model
 
-        return LLMGenerator(make_chat_model(name, settings), name=name,
-                            max_tokens=settings.llm_max_tokens)
+        return LLMGenerator(
+            make_chat_model(name, settings), name=name, max_tokens=settings.llm_max_tokens
+        )
     raise GeneratorError(f"unknown generator {name!r}: use one of {', '.join(GENERATORS)}")

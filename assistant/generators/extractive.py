@@ -22,7 +22,9 @@ RELATIVE_SCORE = 0.75  # a passage below this share of the top fused score is no
 EARLIER_WEIGHT = 0.3
 _ANAPHORIC = re.compile(
     r"^\W*(dit|deze|daar\w*|hier\w*|zij|ze|met name|ook|bovendien|de bovengenoemde)\b"
-    r"|^\W*(\w+\W+){0,7}?(daar|daarmee|daardoor|hierdoor|bovengenoemde)\b", re.I)
+    r"|^\W*(\w+\W+){0,7}?(daar|daarmee|daardoor|hierdoor|bovengenoemde)\b",
+    re.I,
+)
 _LIST_RE = re.compile(r"(^|\n)\s*(•|-|\d\))\s|\b1\)\s.*\b2\)\s", re.S)
 
 
@@ -98,7 +100,9 @@ class ExtractiveGenerator:
                 idx = [i for i in idx if scored[i] >= 0.6 * best] if best > 0 else [0]
                 # a sentence that points back ("Dit...", "daar") needs the one before it, and a
                 # sentence followed by one that points back gets that one too
-                extra = {i + 1 for i in idx if i + 1 < len(units) and _ANAPHORIC.match(units[i + 1])}
+                extra = {
+                    i + 1 for i in idx if i + 1 < len(units) and _ANAPHORIC.match(units[i + 1])
+                }
                 extra |= {i - 1 for i in idx if i > 0 and _ANAPHORIC.match(units[i])}
                 chosen = [units[i] for i in sorted(set(idx) | extra)]
             # one line per quote: the answer is checked line by line
@@ -111,7 +115,7 @@ class ExtractiveGenerator:
         picked = self.select(question, hits)
         if not picked:
             return Draft("", declined=True)
-        lines = [f"- \"{quote}\" [{n}]" for n, quote in picked]
+        lines = [f'- "{quote}" [{n}]' for n, quote in picked]
         return Draft("\n".join(lines), lead=LEAD.get(language, LEAD["nl"]))
 
     def stream(self, question: str, language: str, hits: list[Hit]) -> Iterator[str]:

@@ -45,7 +45,9 @@ def load_corpus(corpus_dir: Path) -> Corpus:
     seen_ids: set[str] = set()
     for path in paths:
         rel = path.relative_to(corpus_dir).as_posix()
-        if path.name.lower() in SKIP_NAMES or any(s.startswith((".", "_")) for s in path.parts[-1:]):
+        if path.name.lower() in SKIP_NAMES or any(
+            s.startswith((".", "_")) for s in path.parts[-1:]
+        ):
             continue
         if path in covered:
             continue  # raw source of a structured file: read through the structured form

@@ -19,7 +19,11 @@ def read_structured(path: Path) -> list[Passage]:
     source = str(doc.get("source") or Path(path).name[: -len(STRUCTURED_SUFFIX)] + ".txt")
     out = []
     for i, item in enumerate(doc["passages"]):
-        if not isinstance(item, dict) or not item.get("id") or not str(item.get("text", "")).strip():
+        if (
+            not isinstance(item, dict)
+            or not item.get("id")
+            or not str(item.get("text", "")).strip()
+        ):
             raise ValueError(f"passage {i + 1} needs an 'id' and a 'text'")
         section = item.get("section") or []
         if isinstance(section, str):
