@@ -196,7 +196,11 @@ def stream_answer(parts: ChainParts, state: dict) -> Iterator[str | Answer]:
             for delta in gen.stream(state["search_query"], state["language"], state["hits"]):
                 pieces.append(delta)
                 yield delta
-            state["draft"] = Draft("".join(pieces))
+            # an LLM generator repairs its raw text (citation placement, echoes) before the check
+            finish = getattr(gen, "finalize", None)
+            text = "".join(pieces)
+            state["draft"] = (finish(state["search_query"], text, state["hits"]) if finish
+                              else Draft(text))
         except GeneratorError as exc:
             state["notices"].append(fallback_notice(gen.name, exc, state["language"]))
             state["generator"] = state["fallback"]

@@ -77,7 +77,12 @@ def _clean_claim(text: str) -> str:
     return text.strip().removeprefix("- ").strip().strip('"“”').strip()
 
 
+_MARK_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,3}(?:\s*,\s*\d{1,3})*\])+)")
+
+
 def _sentences(line: str) -> list[CitedSentence]:
+    # "A. [2] B." cites A: move markers written after the full stop in front of it
+    line = _MARK_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), line)
     out = []
     for sentence in split_sentences(line):
         nums = [int(n) for m in CITE_RE.finditer(sentence) for n in m.group(1).split(",")]

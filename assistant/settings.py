@@ -30,7 +30,7 @@ class Settings:
     llm_model_path: str = ""
     llm_threads: int = 2
     llm_ctx: int = 4096
-    llm_max_tokens: int = 400
+    llm_max_tokens: int = 250  # answers are 1-4 sentences; longer output was copied text
     llm_timeout_s: float = 60.0
     openai_base_url: str = ""
     openai_model: str = ""

@@ -103,3 +103,39 @@ def test_missing_index_exits_cleanly_in_a_real_process(tmp_path):
         proc.stderr.strip()
         == f"assistant: error: no index in {tmp_path / 'none'}: run `assistant index` first"
     )
+
+
+def test_coverage_groups_by_document_part(env, capsys):
+    assert main(["coverage", "scholing en ontwikkeling van vaardigheden", "--json"]) == 0
+    cov = json.loads(capsys.readouterr().out)
+    assert cov["covered"] and cov["groups"]
+    names = [g["name"] for g in cov["groups"]]
+    assert any(n.startswith(("Feitenanalyse:", "Handelingsperspectieven:", "Dialoogtafel")) for n in names)
+    assert main(["coverage", "de hoofdstad van Australië", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["covered"] is False
+
+
+def test_coverage_overview_counts_the_fact_analysis(env, capsys):
+    assert main(["coverage", "--overview"]) == 0
+    overview = json.loads(capsys.readouterr().out)
+    assert set(overview["matrix"]) == {"Productiviteit", "Kwaliteit van werk", "Werkgelegenheid en inkomen"}
+    assert overview["columns"] == ["bekend", "onzeker", "trends"]
+    assert overview["matrix"]["Kwaliteit van werk"]["onzeker"] == ["feiten-kwaliteit-onzeker-1"]
+
+
+def test_chat_keeps_the_conversation(env):
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "chat"],
+        input="Wie heeft te weinig digitale vaardigheden?\nEn oudere werknemers?\n\n",
+        capture_output=True, text=True, timeout=180,
+        env=dict(os.environ, ASSISTANT_INDEX_DIR=str(env.index_dir)),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("Volgens de stukken:") == 2
+    assert "oudere werknemers" in proc.stdout
+
+
+def test_bad_setting_is_a_usage_error(env, monkeypatch, capsys):
+    monkeypatch.setenv("ASSISTANT_K", "many")
+    assert main(["retrieve", "scholing"]) == 2
+    assert "ASSISTANT_K='many' is not a valid int" in capsys.readouterr().err

@@ -36,3 +36,8 @@ def test_support_by_quote_or_by_content_words():
         "Bedrijven ontslaan bij AI inzet geen mensen maar rekenen op natuurlijk verloop.", PASSAGE
     )
     assert not supported("De SER wil een belasting op robots invoeren.", PASSAGE)
+
+
+def test_marker_after_the_full_stop_cites_the_sentence_before_it():
+    claims = parse_cited("AI verandert taken. [2] Lonen stijgen.")
+    assert [(c.text, c.cited) for c in claims] == [("AI verandert taken.", [2]), ("Lonen stijgen.", [])]
