@@ -16,7 +16,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from assistant.glossary import to_dutch
 from assistant.keyword import KeywordIndex, expand_query
-from assistant.language import content_stems, detect_language
+from assistant.language import STOPWORDS, content_stems, detect_language, stem, tokens
 from assistant.passages import Passage
 from assistant.store import PassageIndex
 
@@ -26,6 +26,7 @@ from assistant.store import PassageIndex
 RRF_K = 10
 WEIGHTS = {"nl": (1.0, 2.0), "en": (1.0, 1.5)}  # (dense, keyword)
 CANDIDATES = 30  # per leg, before fusion
+MAX_CANDIDATES = 2000  # per leg, when folding near-duplicates leaves fewer than k
 # The tables' structure carries meaning: a question that asks what is uncertain, or what the
 # government can do, prefers cells of that column or level (+20%, tuned on evals/dev.jsonl).
 CUE_BOOST = 0.2
@@ -75,14 +76,17 @@ class Hit:
         return d
 
 
-DUPLICATE_OVERLAP = 0.9
+DUPLICATE_CONTAINMENT = 0.9
+DUPLICATE_SIZE_RATIO = 0.75
 
 
 def _near_duplicate(a: set[str], b: set[str]) -> bool:
-    """Passages that share nearly all their stemmed words (Jaccard >= 0.9) say the same."""
+    """Passages that say the same: nearly all stemmed words of the shorter one are in the
+    longer one, and they are about as long (a copy with a tag or a changed word or two)."""
     if not a or not b:
         return False
-    return len(a & b) / len(a | b) >= DUPLICATE_OVERLAP
+    small, large = sorted((len(a), len(b)))
+    return small / large >= DUPLICATE_SIZE_RATIO and len(a & b) / small >= DUPLICATE_CONTAINMENT
 
 
 class Catalog:
@@ -99,7 +103,18 @@ class Catalog:
             passages = self.index.all_passages()
         self.by_id = {p.id: p for p in passages}
         self.keyword = KeywordIndex(passages)
+        self._text_stems: dict[str, set[str]] = {}
         self.revision = revision
+
+    def text_stems(self, pid: str) -> set[str]:
+        """Stemmed words of a passage's own text (not its headings): what duplicates share."""
+        got = self._text_stems.get(pid)
+        if got is None:
+            p = self.by_id.get(pid)
+            # numbers count here: "sector 3" and "sector 4" are different statements
+            words = [t for t in tokens(p.text) if t not in STOPWORDS] if p else []
+            got = self._text_stems[pid] = set(stem(words))
+        return got
 
     def fresh(self) -> Catalog:
         if self.index is None or self.index._client is None:  # embedded: a generation never changes
@@ -128,13 +143,22 @@ class HybridRetriever(BaseRetriever):
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         k = k or self.k
         catalog = self.catalog.fresh()
-        n = max(CANDIDATES, k)
         lang = detect_language(query)
         # English questions reach the Dutch keyword leg through the glossary
         kw_query = query if lang == "nl" else to_dutch(query, catalog.keyword.vocabulary)
-        dense: list[tuple[str, float]] = []
-        if not self.keyword_only:
-            dense = catalog.index.dense_search(self.embeddings.embed_query(query), n)
+        vector = None if self.keyword_only else self.embeddings.embed_query(query)
+        n = max(CANDIDATES, k)
+        while True:
+            hits = self._fuse(catalog, query, lang, kw_query, vector, n, k)
+            # near-duplicates folded away left too few: look deeper (a corpus of many copies)
+            if len(hits) >= k or n >= min(MAX_CANDIDATES, len(catalog.by_id)):
+                return hits
+            # deep enough, judging by how many copies the first pass folded, to need no third
+            n = min(MAX_CANDIDATES, n * 2 * -(-k // max(1, len(hits))))
+
+    def _fuse(self, catalog: Catalog, query: str, lang: str, kw_query: str, vector, n: int,
+              k: int) -> list[Hit]:
+        dense = [] if vector is None else catalog.index.dense_search(vector, n)
         keyword = [] if self.dense_only else catalog.keyword.search(kw_query, n)
         fused: dict[str, float] = {}
         for weight, leg in zip(WEIGHTS[lang], (dense, keyword), strict=True):
@@ -155,11 +179,11 @@ class HybridRetriever(BaseRetriever):
             passage = catalog.by_id.get(pid)
             if passage is None:
                 continue
-            words = catalog.keyword.stems.get(pid, set())
+            words = catalog.text_stems(pid)
             if any(_near_duplicate(words, other) for other in kept):
                 continue  # the same paragraph in another note: the best-ranked copy stands for all
             kept.append(words)
-            cov = len(q & words) / len(q) if q else 0.0
+            cov = len(q & catalog.keyword.stems.get(pid, set())) / len(q) if q else 0.0
             hits.append(Hit(passage, score, dense_s.get(pid, 0.0), kw_s.get(pid, 0.0), cov))
         return hits
 

@@ -153,13 +153,13 @@ def write_reused_index(settings, model: str, corpus: list, vectors: dict, sents:
     assistant/store.py builds and open_index reads. Returns the number of vectors written."""
     import numpy as np
 
-    from assistant.store import CURRENT, MANIFEST
+    from assistant.store import CURRENT, HNSW, MANIFEST
 
     index_dir = Path(settings.index_dir)
     gen = index_dir / f"gen-bench-{time.strftime('%Y%m%d-%H%M%S')}"
     (gen / "chroma").mkdir(parents=True)
     client = _client(gen / "chroma")
-    meta = {"hnsw:space": "cosine", "embedding_model": model}
+    meta = {**HNSW, "embedding_model": model}  # the same collection settings as assistant/store.py
     col = client.get_or_create_collection(settings.collection, embedding_function=None,
                                           metadata=meta)
     sent = client.get_or_create_collection(settings.collection + SENTENCES_SUFFIX,

@@ -55,3 +55,25 @@ def test_hits_carry_both_legs_scores(engine):
     assert hits[0].passage.id == "voorlegger-tijdsplanning"
     assert hits[0].dense > 0.8 and hits[0].keyword > 0
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+@pytest.mark.integration
+def test_copies_of_a_paragraph_are_folded_into_one_hit(tmp_path):
+    from assistant.engine import Engine
+    from assistant.indexing import index_corpus
+    from assistant.settings import Settings
+
+    s = Settings(corpus_dir=tmp_path / "c", index_dir=tmp_path / "i")
+    s.corpus_dir.mkdir()
+    para = "Platformwerk blijft beperkt tot minder dan een procent van de beroepsbevolking"
+    for i in range(8):  # the same paragraph quoted in eight notes
+        (s.corpus_dir / f"kopie{i}.md").write_text(f"# Notitie {i}\n\n{para}.\n")
+    (s.corpus_dir / "ander.md").write_text("# Ander\n\nPlatformbedrijven verdienen vooral aan "
+                                           "data over werkenden en opdrachtgevers.\n")
+    index_corpus(s)
+    (s.corpus_dir / "anders.md").write_text(f"# Anders\n\n{para.replace('beperkt', 'groeiend')}.\n")
+    index_corpus(s)
+    hits = Engine(s).retrieve("Hoeveel mensen doen platformwerk?", 3)
+    sources = sorted(h.passage.source.startswith("kopie") for h in hits)
+    assert sources == [False, False, True]  # one copy stands for all eight; "groeiend" is kept
+    assert {h.passage.source for h in hits} - {"ander.md", "anders.md"} < {f"kopie{i}.md" for i in range(8)}
