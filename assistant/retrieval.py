@@ -76,17 +76,20 @@ class Hit:
         return d
 
 
-DUPLICATE_CONTAINMENT = 0.9
+DUPLICATE_CONTAINMENT = 0.9  # folded away
+SIMILAR_CONTAINMENT = 0.75  # kept, but after passages that say something else (diversity)
 DUPLICATE_SIZE_RATIO = 0.75
 
 
-def _near_duplicate(a: set[str], b: set[str]) -> bool:
-    """Passages that say the same: nearly all stemmed words of the shorter one are in the
-    longer one, and they are about as long (a copy with a tag or a changed word or two)."""
+def _containment(a: set[str], b: set[str]) -> float:
+    """Share of the shorter passage's words found in the other, for passages of about the
+    same length (a copy with a tag, or a changed word or number); 0 otherwise."""
     if not a or not b:
-        return False
+        return 0.0
     small, large = sorted((len(a), len(b)))
-    return small / large >= DUPLICATE_SIZE_RATIO and len(a & b) / small >= DUPLICATE_CONTAINMENT
+    if small / large < DUPLICATE_SIZE_RATIO:
+        return 0.0
+    return len(a & b) / small
 
 
 class Catalog:
@@ -149,15 +152,16 @@ class HybridRetriever(BaseRetriever):
         vector = None if self.keyword_only else self.embeddings.embed_query(query)
         n = max(CANDIDATES, k)
         while True:
-            hits = self._fuse(catalog, query, lang, kw_query, vector, n, k)
-            # near-duplicates folded away left too few: look deeper (a corpus of many copies)
+            hits, similar = self._fuse(catalog, query, lang, kw_query, vector, n, k)
+            # near-duplicates folded or deferred left too few: look deeper (many copies)
             if len(hits) >= k or n >= min(MAX_CANDIDATES, len(catalog.by_id)):
-                return hits
+                return hits + similar[: k - len(hits)]
             # deep enough, judging by how many copies the first pass folded, to need no third
             n = min(MAX_CANDIDATES, n * 2 * -(-k // max(1, len(hits))))
 
     def _fuse(self, catalog: Catalog, query: str, lang: str, kw_query: str, vector, n: int,
-              k: int) -> list[Hit]:
+              k: int) -> tuple[list[Hit], list[Hit]]:
+        """(distinct hits, close variants of them) from the legs' top n, fused."""
         dense = [] if vector is None else catalog.index.dense_search(vector, n)
         keyword = [] if self.dense_only else catalog.keyword.search(kw_query, n)
         fused: dict[str, float] = {}
@@ -173,19 +177,27 @@ class HybridRetriever(BaseRetriever):
         q = set(expand_query(kw_query, catalog.keyword.vocabulary)) or set(content_stems(kw_query))
         hits: list[Hit] = []
         kept: list[set[str]] = []
+        similar: list[Hit] = []  # close variants of a kept passage: only if nothing else is left
+
+        def hit(pid: str, score: float) -> Hit:
+            cov = len(q & catalog.keyword.stems.get(pid, set())) / len(q) if q else 0.0
+            return Hit(catalog.by_id[pid], score, dense_s.get(pid, 0.0), kw_s.get(pid, 0.0), cov)
+
         for pid, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0])):
             if len(hits) == k:
                 break
-            passage = catalog.by_id.get(pid)
-            if passage is None:
+            if pid not in catalog.by_id:
                 continue
             words = catalog.text_stems(pid)
-            if any(_near_duplicate(words, other) for other in kept):
+            closeness = max((_containment(words, other) for other in kept), default=0.0)
+            if closeness >= DUPLICATE_CONTAINMENT:
                 continue  # the same paragraph in another note: the best-ranked copy stands for all
+            if closeness >= SIMILAR_CONTAINMENT:
+                similar.append(hit(pid, score))  # a variant (another number, a tag): defer it
+                continue
             kept.append(words)
-            cov = len(q & catalog.keyword.stems.get(pid, set())) / len(q) if q else 0.0
-            hits.append(Hit(passage, score, dense_s.get(pid, 0.0), kw_s.get(pid, 0.0), cov))
-        return hits
+            hits.append(hit(pid, score))
+        return hits, similar
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
