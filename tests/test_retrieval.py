@@ -77,3 +77,22 @@ def test_copies_of_a_paragraph_are_folded_into_one_hit(tmp_path):
     sources = sorted(h.passage.source.startswith("kopie") for h in hits)
     assert sources == [False, False, True]  # one copy stands for all eight; "groeiend" is kept
     assert {h.passage.source for h in hits} - {"ander.md", "anders.md"} < {f"kopie{i}.md" for i in range(8)}
+
+
+@pytest.mark.integration
+def test_a_close_variant_comes_after_a_passage_that_says_something_else(tmp_path):
+    from assistant.engine import Engine
+    from assistant.indexing import index_corpus
+    from assistant.settings import Settings
+
+    s = Settings(corpus_dir=tmp_path / "c", index_dir=tmp_path / "i")
+    s.corpus_dir.mkdir()
+    para = "Platformwerk blijft beperkt tot minder dan een procent van de beroepsbevolking"
+    (s.corpus_dir / "a.md").write_text(f"# A\n\n{para}.\n")
+    (s.corpus_dir / "b.md").write_text(f"# B\n\n{para.replace('beperkt', 'klein')}.\n")
+    (s.corpus_dir / "c.md").write_text("# C\n\nPlatformbedrijven verdienen vooral aan data over "
+                                       "werkenden en opdrachtgevers.\n")
+    index_corpus(s)
+    engine = Engine(s)
+    three = [h.passage.source for h in engine.retrieve("Hoeveel mensen doen platformwerk?", 3)]
+    assert three[2] in ("a.md", "b.md") and "c.md" in three[:2]  # the variant is deferred
