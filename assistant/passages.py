@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 SECTION_SEP = " > "
 # retrieval context for the action table's levels (not shown as passage text)
@@ -28,7 +28,6 @@ class Passage:
     theme: str = ""  # action-table theme
     level: str = ""  # micro | meso | macro
     ref: str = ""  # source reference as the document writes it, e.g. "Par. 3.2, CDT50"
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def section_label(self) -> str:
@@ -95,7 +94,6 @@ class Passage:
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d.pop("extra")
         d["section"] = self.section_label
         return d
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 _ENV_PREFIX = "ASSISTANT_"
@@ -43,15 +43,12 @@ class Settings:
     concurrency: int = 4
     max_queue: int = 64
     chroma_timeout_s: float = 10.0
-    extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
         for f in fields(cls):
-            if f.name == "extra":
-                continue
             raw = env.get(_ENV_PREFIX + f.name.upper())
             if raw is None or raw == "":
                 continue
